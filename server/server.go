@@ -1,0 +1,204 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connecthttp"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect/v2"
+
+	"github.com/alongside/alongside"
+	"github.com/alongside/alongside/api/gen/alongside/v1/alongsidev1connect"
+	"github.com/alongside/alongside/audit"
+	"github.com/alongside/alongside/cascade"
+	"github.com/alongside/alongside/store"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxRequestBytes = 1 << 20 // 1 MiB
+	DefaultDrainTimeout    = 10 * time.Second
+	DefaultOrg             = alongside.OrgID("demo")
+)
+
+// Config configures a Server. Its zero value is not usable: Store is
+// required.
+type Config struct {
+	// Store is the system of record. Required. The Server does not close it.
+	Store store.Store
+	// Logger receives operational logs (procedures, codes, durations, IDs;
+	// never personal data). Nil discards them.
+	Logger *slog.Logger
+	// Org is the organization every call acts in until authentication
+	// assigns one per caller. Empty means DefaultOrg.
+	Org alongside.OrgID
+	// MaxRequestBytes bounds a request message after decompression; larger
+	// requests fail with resource_exhausted. Zero means
+	// DefaultMaxRequestBytes.
+	MaxRequestBytes int
+	// DrainTimeout bounds graceful shutdown. Zero means DefaultDrainTimeout.
+	DrainTimeout time.Duration
+	// SweepInterval is how often Serve's sweeper marks passed holds
+	// expired. Zero means one second.
+	SweepInterval time.Duration
+}
+
+// Server serves Alongside's Connect API (Connect, gRPC and gRPC-Web on one
+// port) with gRPC health checking and server reflection.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	health  *grpchealth.StaticChecker
+	mux     *http.ServeMux
+	metrics *metrics
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: Config.Store is required")
+	}
+	if cfg.Org == "" {
+		cfg.Org = DefaultOrg
+	}
+	if reason := alongside.CheckID(string(cfg.Org)); reason != "" {
+		return nil, fmt.Errorf("server: Config.Org %s", reason)
+	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = DefaultDrainTimeout
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+
+	cs := connect.NewServer(s.recoverPanics, s.logCalls)
+	alongsidev1connect.RegisterRosterServiceHandler(cs, &rosterService{s: s})
+	grpcreflect.Register(cs)
+
+	s.health = grpchealth.NewStaticChecker(alongsidev1connect.RosterServiceName)
+	s.mux = http.NewServeMux()
+	connecthttp.Mount(s.mux, cs, connecthttp.WithReadMaxBytes(cfg.MaxRequestBytes))
+	s.mux.Handle(grpchealth.NewHandler(s.health))
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	return s, nil
+}
+
+// Handler returns the HTTP handler serving every route.
+func (s *Server) Handler() http.Handler {
+	return http.MaxBytesHandler(s.mux, int64(s.cfg.MaxRequestBytes)+64<<10)
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully: health
+// turns NOT_SERVING, the listener closes, and in-flight calls get up to
+// DrainTimeout to finish. It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true) // h2c for gRPC clients on a private network
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		Protocols:         protocols,
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	sweeper := &cascade.Sweeper{
+		Store:     s.cfg.Store,
+		Interval:  s.cfg.SweepInterval,
+		Logger:    s.log,
+		OnExpired: func(*alongside.Assignment) { s.metrics.holdsExpired.Inc() },
+	}
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = sweeper.Run(sweepCtx) })
+	defer wg.Wait()
+	defer stopSweep()
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("serving", slog.String("addr", ln.Addr().String()))
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.health.SetStatus("", grpchealth.StatusNotServing)
+	s.health.SetStatus(alongsidev1connect.RosterServiceName, grpchealth.StatusNotServing)
+	s.log.Info("draining", slog.String("timeout", s.cfg.DrainTimeout.String()))
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.DrainTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// org returns the organization a call acts in.
+func (s *Server) org(context.Context) alongside.OrgID { return s.cfg.Org }
+
+// actor returns who a call acts for, for the audit trail.
+func (s *Server) actor(ctx context.Context) audit.Actor {
+	a := audit.Actor{Principal: "dev:anonymous", Role: "coordinator"}
+	if info, ok := connect.CallInfoForServerContext(ctx); ok {
+		if id := info.RequestHeader().Get("X-Request-Id"); alongside.CheckID(id) == "" {
+			a.RequestID = id
+		}
+	}
+	return a
+}
+
+// recoverPanics turns a handler panic into an internal error, logged with
+// the procedure only.
+func (s *Server) recoverPanics(next connect.ServerFunc) connect.ServerFunc {
+	return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.ErrorContext(ctx, "handler panic", slog.String("procedure", spec.Procedure))
+				err = connect.NewError(connect.CodeInternal, "internal error")
+			}
+		}()
+		return next(ctx, spec, stream)
+	}
+}
+
+// logCalls logs each call's procedure, code and duration, and maps errors
+// to Connect codes (codeError).
+func (s *Server) logCalls(next connect.ServerFunc) connect.ServerFunc {
+	return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+		start := time.Now()
+		err := s.codeError(ctx, spec.Procedure, next(ctx, spec, stream))
+		level, code := slog.LevelDebug, "ok"
+		if err != nil {
+			c := connect.CodeOf(err)
+			code = c.String()
+			if c == connect.CodeInternal || c == connect.CodeUnknown || c == connect.CodeUnavailable {
+				level = slog.LevelWarn
+			}
+		}
+		s.metrics.rpcs.WithLabelValues(spec.Procedure, code).Inc()
+		s.log.Log(ctx, level, "rpc",
+			slog.String("procedure", spec.Procedure),
+			slog.String("code", code),
+			slog.Float64("elapsed_ms", float64(time.Since(start).Microseconds())/1000))
+		return err
+	}
+}
