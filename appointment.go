@@ -153,6 +153,9 @@ func (a *Appointment) Validate() error {
 		pr.add("county", checkCounty(a.County))
 	}
 	pr.add("time_zone", CheckTimeZone(a.TimeZone))
+	if a.Fixed() {
+		pr.add("fixed_start", checkYears(a.FixedStart))
+	}
 	switch {
 	case a.Fixed() && len(a.Windows) > 0:
 		pr.add("windows", "must be empty when fixed_start is set")

@@ -23,7 +23,9 @@ func CanonicalLanguage(tag string) (string, error) {
 	if err != nil {
 		return "", &FieldError{Reason: "is not a BCP 47 language tag"}
 	}
-	if base, conf := t.Base(); conf == language.No || base.String() == "und" {
+	// Base infers a likely language for "und" tags ("und-US" gives "en"
+	// with conf High); only an explicit base language has conf Exact.
+	if _, conf := t.Base(); conf != language.Exact {
 		return "", &FieldError{Reason: "names no language"}
 	}
 	return t.String(), nil

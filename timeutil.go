@@ -86,14 +86,18 @@ func (d Date) valid() bool {
 // CheckTimeZone returns a reason why name is not an IANA time zone that can
 // be stored, or "" if it is one. time.LoadLocation accepts "" (UTC) and
 // "Local" (the host's zone) without error; both are rejected here because a
-// stored zone must mean the same on every machine.
+// stored zone must mean the same on every machine. For the same reason the
+// name must be spelled as in the tz database: no host-only entries of a
+// zoneinfo directory ("localtime", "posix/…", "right/…") and no path
+// spellings ("./UTC", "America//Denver") that a directory resolves but Go's
+// embedded time/tzdata does not.
 func CheckTimeZone(name string) string {
 	switch {
 	case name == "":
 		return "must name an IANA time zone such as America/Phoenix"
-	case name == "Local":
-		return `"Local" depends on the server; name an IANA time zone such as America/Phoenix`
-	case len(name) > 64 || strings.Contains(name, ".."):
+	case name == "Local" || strings.EqualFold(name, "localtime") || strings.EqualFold(name, "posixrules"):
+		return fmt.Sprintf("%q depends on the server; name an IANA time zone such as America/Phoenix", name)
+	case len(name) > 64 || !zoneNameSyntax(name) || strings.HasPrefix(name, "posix/") || strings.HasPrefix(name, "right/"):
 		return "is not an IANA time zone"
 	}
 	if _, err := time.LoadLocation(name); err != nil {
@@ -102,20 +106,45 @@ func CheckTimeZone(name string) string {
 	return ""
 }
 
+// zoneNameSyntax reports whether name is spelled like a tz database name:
+// '/'-separated parts, each an ASCII letter followed by ASCII letters,
+// digits, '_', '-' or '+' ("America/Port-au-Prince", "Etc/GMT+7").
+func zoneNameSyntax(name string) bool {
+	for part := range strings.SplitSeq(name, "/") {
+		if part == "" {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_' || c == '-' || c == '+')) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // TimeOfDay is a wall-clock time as minutes after midnight, in [0, 1440].
 // 1440 means the end of the day (24:00) and is valid only as an end.
 type TimeOfDay int
 
-// ParseTimeOfDay parses "HH:MM" (00:00–24:00).
+// ParseTimeOfDay parses "HH:MM" (00:00–24:00): exactly two digits, a
+// colon and two digits.
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	var h, m int
-	if len(s) != 5 || s[2] != ':' {
+	if len(s) != 5 || s[2] != ':' || !isDigits(s[:2]) || !isDigits(s[3:]) {
 		return 0, &FieldError{Reason: "must be a time HH:MM"}
 	}
-	if _, err := fmt.Sscanf(s, "%2d:%2d", &h, &m); err != nil || h < 0 || h > 24 || m < 0 || m > 59 || h == 24 && m != 0 {
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if h > 24 || m > 59 || h == 24 && m != 0 {
 		return 0, &FieldError{Reason: "must be a time HH:MM between 00:00 and 24:00"}
 	}
 	return TimeOfDay(h*60 + m), nil
+}
+
+func isDigits(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 }
 
 // String formats t as "HH:MM".
@@ -163,11 +192,24 @@ func (w TimeWindow) Contains(t time.Time) bool { return !t.Before(w.Start) && !t
 func (w TimeWindow) check(p *problems, field string) {
 	if w.Start.IsZero() {
 		p.add(field+".start", "must be set")
+	} else {
+		p.add(field+".start", checkYears(w.Start))
 	}
 	if w.End.IsZero() {
 		p.add(field+".end", "must be set")
+	} else {
+		p.add(field+".end", checkYears(w.End))
 	}
 	if !w.Start.IsZero() && !w.End.IsZero() && w.End.Before(w.Start) {
 		p.add(field+".end", "must not be before start")
 	}
+}
+
+// checkYears returns a reason why t, in its own zone, is outside the years
+// 2000–2200 (beyond 9999 it could not even be written as JSON), or "".
+func checkYears(t time.Time) string {
+	if y := t.Year(); y < 2000 || y > 2200 {
+		return "must be between the years 2000 and 2200"
+	}
+	return ""
 }

@@ -198,7 +198,7 @@ func testPartners(t *testing.T, c alongsidev1connect.RosterServiceClient) {
 		t.Errorf("UpdatePartner = capacity %d version %d name %q; want 20, 2, unchanged name", u.GetCapacity(), u.GetVersion(), u.GetDisplayName())
 	}
 	_, err = c.UpdatePartner(ctx, &alongsidev1.UpdatePartnerRequest{Partner: upd, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"capacity"}}, Version: 1})
-	wantCode(t, "UpdatePartner(stale version)", err, connect.CodeFailedPrecondition)
+	wantCode(t, "UpdatePartner(stale version)", err, connect.CodeAborted)
 
 	_, err = c.GetPartner(ctx, &alongsidev1.GetPartnerRequest{PartnerId: "p_doesnotexist"})
 	wantCode(t, "GetPartner(unknown)", err, connect.CodeNotFound)

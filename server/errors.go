@@ -39,7 +39,7 @@ func (s *Server) codeError(ctx context.Context, procedure string, err error) err
 	case errors.Is(err, store.ErrAlreadyExists):
 		return connect.NewError(connect.CodeAlreadyExists, "already exists").WithCause(err)
 	case errors.Is(err, store.ErrConflict):
-		return connect.NewError(connect.CodeFailedPrecondition, "version conflict: the record changed; read it again and retry").WithCause(err)
+		return connect.NewError(connect.CodeAborted, "version conflict: the record changed; read it again and retry").WithCause(err)
 	case errors.Is(err, store.ErrHoldExpired):
 		return connect.NewError(connect.CodeFailedPrecondition, "hold expired").WithCause(err)
 	case errors.Is(err, store.ErrBadTransition):
@@ -67,9 +67,4 @@ func invalidArgument(fes []*alongside.FieldError) *connect.Error {
 		ce = ce.WithDetail(d)
 	}
 	return ce
-}
-
-// fieldError returns an InvalidArgument error for one field.
-func fieldError(field, reason string) *connect.Error {
-	return invalidArgument([]*alongside.FieldError{{Field: field, Reason: reason}})
 }

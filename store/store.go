@@ -294,6 +294,12 @@ func (q AppointmentQuery) Match(a *alongside.Appointment) bool {
 
 // AssignmentQuery filters assignments; zero fields match everything.
 // Results are in ID order.
+//
+// State held selects live holds only, by the store's clock: a hold whose
+// ExpiresAt has passed is not listed as held, although it keeps State
+// held in storage until an expiry sweep (or a transition that finds it
+// expired) records it as expired. So a pending-holds listing never shows
+// a hold that no longer reserves capacity. See [AssignmentQuery.MatchAt].
 type AssignmentQuery struct {
 	Cursor
 	State   alongside.AssignmentState
@@ -306,6 +312,13 @@ func (q AssignmentQuery) Match(a *alongside.Assignment) bool {
 	return (q.State == "" || a.State == q.State) &&
 		(q.Case == "" || a.Case == q.Case) &&
 		(q.Partner == "" || a.Partner == q.Partner)
+}
+
+// MatchAt reports whether a passes the filters at the store's time now:
+// Match, except that State held matches only holds live at now
+// ([alongside.Assignment.LiveAt]). Stores list by MatchAt.
+func (q AssignmentQuery) MatchAt(a *alongside.Assignment, now time.Time) bool {
+	return q.Match(a) && (q.State != alongside.StateHeld || a.LiveAt(now))
 }
 
 func contains(list []string, s string) bool {
