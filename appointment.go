@@ -120,10 +120,10 @@ func (a *Appointment) LogValue() slog.Value {
 // names a zone. Call it before Validate.
 func (a *Appointment) Normalize() {
 	a.CoverPartners = sortedSet(a.CoverPartners)
-	if CheckTimeZone(a.TimeZone) != "" {
+	loc, err := LoadZone(a.TimeZone)
+	if err != nil {
 		return
 	}
-	loc, _ := time.LoadLocation(a.TimeZone)
 	if !a.FixedStart.IsZero() {
 		a.FixedStart = a.FixedStart.In(loc)
 	}

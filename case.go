@@ -142,8 +142,7 @@ func (c *Case) Normalize() {
 	if c.HomeArea.Valid() {
 		c.HomeArea = c.HomeArea.Round(2)
 	}
-	if CheckTimeZone(c.TimeZone) == "" && !c.OpenedAt.IsZero() {
-		loc, _ := time.LoadLocation(c.TimeZone)
+	if loc, err := LoadZone(c.TimeZone); err == nil && !c.OpenedAt.IsZero() {
 		c.OpenedAt = c.OpenedAt.In(loc)
 	}
 }

@@ -3,6 +3,7 @@ package alongside
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,6 +84,29 @@ func (d Date) valid() bool {
 	return DateOf(t) == d && d.Year >= 1900 && d.Year <= 2200
 }
 
+// LoadZone returns the location of a time zone name that CheckTimeZone
+// accepts, or a *FieldError (with an empty Field) giving the reason.
+// Locations are loaded once and cached for the life of the process: there
+// are a few hundred zones, and loading one reads and parses tz data.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	if reason := checkZoneName(name); reason != "" {
+		return nil, &FieldError{Reason: reason}
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, &FieldError{Reason: "is not an IANA time zone"}
+	}
+	zoneCache.Store(name, loc)
+	return loc, nil
+}
+
+// zoneCache maps accepted zone names to their locations. It only grows with
+// names that exist in the tz database, so it stays small.
+var zoneCache sync.Map
+
 // CheckTimeZone returns a reason why name is not an IANA time zone that can
 // be stored, or "" if it is one. time.LoadLocation accepts "" (UTC) and
 // "Local" (the host's zone) without error; both are rejected here because a
@@ -92,15 +116,21 @@ func (d Date) valid() bool {
 // spellings ("./UTC", "America//Denver") that a directory resolves but Go's
 // embedded time/tzdata does not.
 func CheckTimeZone(name string) string {
+	if _, err := LoadZone(name); err != nil {
+		return err.(*FieldError).Reason
+	}
+	return ""
+}
+
+// checkZoneName returns a reason why name cannot be a stored zone name
+// before the tz database is consulted, or "".
+func checkZoneName(name string) string {
 	switch {
 	case name == "":
 		return "must name an IANA time zone such as America/Phoenix"
 	case name == "Local" || strings.EqualFold(name, "localtime") || strings.EqualFold(name, "posixrules"):
 		return fmt.Sprintf("%q depends on the server; name an IANA time zone such as America/Phoenix", name)
 	case len(name) > 64 || !zoneNameSyntax(name) || strings.HasPrefix(name, "posix/") || strings.HasPrefix(name, "right/"):
-		return "is not an IANA time zone"
-	}
-	if _, err := time.LoadLocation(name); err != nil {
 		return "is not an IANA time zone"
 	}
 	return ""

@@ -171,10 +171,7 @@ func latLngProto(p geo.Point) *alongsidev1.LatLng {
 // zone returns the location named by an IANA zone, or nil when the name is
 // not one the domain accepts (validation reports it).
 func recordZone(name string) *time.Location {
-	if alongside.CheckTimeZone(name) != "" {
-		return nil
-	}
-	loc, err := time.LoadLocation(name)
+	loc, err := alongside.LoadZone(name)
 	if err != nil {
 		return nil
 	}

@@ -272,3 +272,56 @@ func TestCrashWriter(t *testing.T) {
 	}
 	wg.Wait() // never returns normally: the parent kills this process
 }
+
+// TestIdempotencyPruned checks that a sweep after the retention deletes
+// idempotency records from the file, not only hides them.
+func TestIdempotencyPruned(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "prune.db")
+	clock := storetest.NewFakeClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
+	st, err := boltstore.Open(path, boltstore.Options{Clock: clock.Now})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := st.CreatePartner(ctx, audit.System, storetest.NewPartner(crashOrg, "p00", 10)); err != nil {
+		t.Fatalf("CreatePartner: %v", err)
+	}
+	for i := range 3 {
+		c := storetest.NewCase(crashOrg, fmt.Sprintf("c%d", i))
+		if err := st.CreateCase(ctx, audit.System, c); err != nil {
+			t.Fatalf("CreateCase: %v", err)
+		}
+		r := crashReservation(fmt.Sprintf("k-%d", i*crashPartners), c.ID)
+		r.ExpiresAt = clock.Now().Add(time.Hour)
+		if _, err := st.Reserve(ctx, r); err != nil {
+			t.Fatalf("Reserve: %v", err)
+		}
+	}
+	count := func() (records, index int) {
+		t.Helper()
+		err := st.DB().View(func(tx *bolt.Tx) error {
+			ob := tx.Bucket([]byte(crashOrg))
+			records = ob.Bucket([]byte("idempotency")).Stats().KeyN
+			index = ob.Bucket([]byte("idempotency_time")).Stats().KeyN
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("View: %v", err)
+		}
+		return records, index
+	}
+	if r, i := count(); r != 3 || i != 3 {
+		t.Fatalf("before retention: %d records, %d index entries; want 3, 3", r, i)
+	}
+	clock.Advance(store.IdempotencyRetention)
+	if _, err := st.ExpireHolds(ctx, crashOrg, 0); err != nil {
+		t.Fatalf("ExpireHolds: %v", err)
+	}
+	if r, i := count(); r != 0 || i != 0 {
+		t.Errorf("after retention and a sweep: %d records, %d index entries; want 0, 0", r, i)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}

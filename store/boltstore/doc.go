@@ -23,8 +23,10 @@
 //	                in time order for sweeps
 //	idempotency     principal, 0x00, key → fingerprint, first result, time
 //	                (a record older than store.IdempotencyRetention is
-//	                ignored and overwritten when its key is used again;
-//	                records are not pruned yet)
+//	                ignored, overwritten when its key is used again, and
+//	                deleted by the next ExpireHolds sweep)
+//	idempotency_time  creation instant, principal, 0x00, key → nothing,
+//	                in time order for pruning
 //	audit           sequence (uint64, big-endian) → audit.Event
 //
 // # Holds and capacity

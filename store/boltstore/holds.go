@@ -115,8 +115,12 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 				return err
 			}
 		}
+		var stale *idemRecord
+		if found {
+			stale = &idemRecord{Created: rec.Created}
+		}
 		rec = idemRecord{Fingerprint: fingerprint, Created: now, Result: toRecord(out)}
-		if err := putJSON(o.idem, ikey, &rec); err != nil {
+		if err := o.putIdem(ikey, &rec, stale); err != nil {
 			return err
 		}
 		res = out
@@ -291,8 +295,9 @@ func (s *Store) move(ctx context.Context, op string, t store.Transition, decide 
 }
 
 // ExpireHolds records up to limit expired holds of org (0 or less means
-// store.MaxPageSize), earliest expiry first. It writes only when a hold
-// is due.
+// store.MaxPageSize), earliest expiry first, and deletes up to limit
+// idempotency records older than store.IdempotencyRetention. It writes
+// only when something is due.
 func (s *Store) ExpireHolds(ctx context.Context, org alongside.OrgID, limit int) ([]*alongside.Assignment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("expire holds: %w", err)
@@ -308,10 +313,16 @@ func (s *Store) ExpireHolds(ctx context.Context, org alongside.OrgID, limit int)
 		}
 		return keys
 	}
+	stale := func(o *orgTx, now time.Time) [][]byte {
+		return o.staleIdem(now.Add(-store.IdempotencyRetention), limit)
+	}
 	pending := false
 	err := s.db.View(func(tx *bolt.Tx) error {
 		o := openOrg(tx, org)
-		pending = o != nil && len(due(o, s.clock())) > 0
+		if o != nil {
+			now := s.clock()
+			pending = len(due(o, now)) > 0 || len(stale(o, now)) > 0
+		}
 		return nil
 	})
 	if err != nil || !pending {
@@ -342,7 +353,7 @@ func (s *Store) ExpireHolds(ctx context.Context, org alongside.OrgID, limit int)
 			}
 			expired = append(expired, a)
 		}
-		return nil
+		return o.pruneIdem(stale(o, now))
 	})
 	if err != nil {
 		return nil, driverErrOp("expire holds", err)

@@ -30,6 +30,7 @@ type orgTx struct {
 	committed    *bolt.Bucket
 	expiry       *bolt.Bucket
 	idem         *bolt.Bucket
+	idemTime     *bolt.Bucket
 	audit        *bolt.Bucket
 }
 
@@ -52,6 +53,7 @@ func (o *orgTx) buckets() []struct {
 		{"committed", &o.committed},
 		{"expiry", &o.expiry},
 		{"idempotency", &o.idem},
+		{"idempotency_time", &o.idemTime},
 		{"audit", &o.audit},
 	}
 }
@@ -161,6 +163,44 @@ func expiryKey(a *alongside.Assignment) []byte { return append(appendTime(nil, a
 // ASCII, so the last 0x00 separates the two.
 func idemKey(principal, key string) []byte {
 	return append(append([]byte(principal), 0), key...)
+}
+
+// putIdem stores rec under ikey and indexes it by creation time, replacing
+// the index entry of an older record under the same key (old, when found).
+func (o *orgTx) putIdem(ikey []byte, rec *idemRecord, old *idemRecord) error {
+	if old != nil {
+		if err := o.idemTime.Delete(append(appendTime(nil, old.Created), ikey...)); err != nil {
+			return err
+		}
+	}
+	if err := o.idemTime.Put(append(appendTime(nil, rec.Created), ikey...), nil); err != nil {
+		return err
+	}
+	return putJSON(o.idem, ikey, rec)
+}
+
+// staleIdem returns up to limit idempotency_time keys of records created
+// at or before cutoff, oldest first.
+func (o *orgTx) staleIdem(cutoff time.Time, limit int) [][]byte {
+	var keys [][]byte
+	c := o.idemTime.Cursor()
+	for k, _ := c.First(); k != nil && len(keys) < limit && len(k) > 12 && !cutoff.Before(readTime(k)); k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	return keys
+}
+
+// pruneIdem deletes the records behind stale idempotency_time keys.
+func (o *orgTx) pruneIdem(keys [][]byte) error {
+	for _, k := range keys {
+		if err := o.idem.Delete(k[12:]); err != nil {
+			return err
+		}
+		if err := o.idemTime.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // idemRecord is a reservation's stored idempotency record.

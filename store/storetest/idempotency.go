@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -223,6 +224,12 @@ func testRetention(t *testing.T, h Harness) {
 		t.Errorf("Reserve just before retention ends = %+v; want a replay", got)
 	}
 	e.clock.Set(start.Add(store.IdempotencyRetention))
+	if _, err := e.s.ExpireHolds(t.Context(), orgA, 0); err != nil {
+		t.Fatalf("ExpireHolds: %v", err)
+	}
+	if got, err := e.s.Replay(t.Context(), orgA, r.By.Principal, r.Key); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Replay after retention = %+v, %v; want ErrNotFound", got, err)
+	}
 	r.ExpiresAt = e.clock.Now().Add(time.Hour)
 	got := e.reserve(r)
 	if got.Replayed || got.Outcome != store.OutcomeHeld || got.Hold.ID == first.Hold.ID {
