@@ -165,9 +165,9 @@ func (a *Appointment) Validate() error {
 		pr.add("windows", "must list at most 16 windows")
 	default:
 		for i, w := range a.Windows {
-			w.check(&pr, index("windows", i))
+			w.check(&pr, IndexField("windows", i))
 			if i > 0 && !w.Start.After(a.Windows[i-1].End) {
-				pr.add(index("windows", i)+".start", "must be after the previous window's end")
+				pr.add(IndexField("windows", i)+".start", "must be after the previous window's end")
 			}
 		}
 	}

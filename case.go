@@ -197,6 +197,6 @@ func checkPartnerIDs(p *problems, field string, ids []PartnerID) {
 		return
 	}
 	for i, id := range ids {
-		p.add(index(field, i), CheckID(string(id)))
+		p.add(IndexField(field, i), CheckID(string(id)))
 	}
 }

@@ -3,6 +3,7 @@ package alongside
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -58,17 +59,13 @@ func (p *problems) addf(field, format string, args ...any) {
 	p.add(field, fmt.Sprintf(format, args...))
 }
 
-// merge records every field error of err under the prefix.
-func (p *problems) merge(prefix string, err error) {
-	for _, fe := range FieldErrors(err) {
-		p.add(joinField(prefix, fe.Field), fe.Reason)
-	}
-}
-
 // err returns the collected problems joined, or nil.
 func (p *problems) err() error { return errors.Join(p.errs...) }
 
-func joinField(prefix, field string) string {
+// JoinField joins a field path to a prefix: "partner" + "home.lat" is
+// "partner.home.lat", "languages" + "[2]" is "languages[2]", and an empty
+// field is the prefix itself.
+func JoinField(prefix, field string) string {
 	switch {
 	case prefix == "":
 		return field
@@ -78,4 +75,5 @@ func joinField(prefix, field string) string {
 	return prefix + "." + field
 }
 
-func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+// IndexField returns the path of element i of a repeated field: "x[2]".
+func IndexField(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

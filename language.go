@@ -62,9 +62,9 @@ func checkLanguages(p *problems, field string, tags []string, required bool) {
 		c, err := CanonicalLanguage(tag)
 		switch {
 		case err != nil:
-			p.add(index(field, i), err.(*FieldError).Reason)
+			p.add(IndexField(field, i), err.(*FieldError).Reason)
 		case c != tag:
-			p.addf(index(field, i), "is not in canonical form (use %q)", c)
+			p.addf(IndexField(field, i), "is not in canonical form (use %q)", c)
 		}
 	}
 }

@@ -59,7 +59,7 @@ func checkCredentials(p *problems, field string, creds []Credential) {
 		return
 	}
 	for i, c := range creds {
-		f := index(field, i)
+		f := IndexField(field, i)
 		p.add(f+".kind", checkKey(c.Kind))
 		if !c.Completed.valid() {
 			p.add(f+".completed", "must be a date between 1900 and 2200")
@@ -177,7 +177,7 @@ func (p *Partner) Validate() error {
 		pr.add("availability", "must list at most 56 weekly windows")
 	} else {
 		for i, w := range p.Availability {
-			w.check(&pr, index("availability", i))
+			w.check(&pr, IndexField("availability", i))
 		}
 	}
 	checkTags(&pr, "exclusions.needs", p.Exclusions.Needs)
@@ -217,7 +217,7 @@ func checkKeys(p *problems, field string, keys []string) {
 		return
 	}
 	for i, k := range keys {
-		p.add(index(field, i), checkKey(k))
+		p.add(IndexField(field, i), checkKey(k))
 	}
 }
 
@@ -227,7 +227,7 @@ func checkRefs(p *problems, field string, refs []string) {
 		return
 	}
 	for i, r := range refs {
-		p.add(index(field, i), CheckID(r))
+		p.add(IndexField(field, i), CheckID(r))
 	}
 }
 
@@ -240,7 +240,7 @@ func checkCounties(p *problems, field string, fips []string, required bool) {
 		return
 	}
 	for i, f := range fips {
-		p.add(index(field, i), checkCounty(f))
+		p.add(IndexField(field, i), checkCounty(f))
 	}
 }
 

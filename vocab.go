@@ -145,10 +145,10 @@ func checkWords(p *problems, field string, words []string) {
 	}
 	for i, w := range words {
 		if w == "" {
-			p.add(index(field, i), "must not be empty")
+			p.add(IndexField(field, i), "must not be empty")
 			continue
 		}
-		p.add(index(field, i), checkText(w, 80))
+		p.add(IndexField(field, i), checkText(w, 80))
 	}
 }
 
@@ -159,7 +159,7 @@ func checkTags(p *problems, field string, tags []Tag) {
 	}
 	for i, t := range tags {
 		if !t.Known() {
-			p.addf(index(field, i), "%q is not a known tag", string(t))
+			p.addf(IndexField(field, i), "%q is not a known tag", string(t))
 		}
 	}
 }

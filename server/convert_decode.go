@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -127,7 +126,7 @@ func decodeEach[A, B any](d *decoder, field string, in []A, f func(d *decoder, f
 	}
 	out := make([]B, len(in))
 	for i, a := range in {
-		out[i] = f(d, indexPath(field, i), a)
+		out[i] = f(d, alongside.IndexField(field, i), a)
 	}
 	return out
 }
@@ -235,23 +234,6 @@ func oneOf(ed protoreflect.EnumDescriptor, from protoreflect.EnumNumber) string 
 	return "must be one of " + strings.Join(names, ", ")
 }
 
-// fieldPath joins a prefix and a field path as the domain does:
-// "partner" + "home.lat" is "partner.home.lat", "x" + "[2]" is "x[2]", and
-// an empty field is the prefix itself.
-func fieldPath(prefix, field string) string {
-	switch {
-	case prefix == "":
-		return field
-	case field == "" || strings.HasPrefix(field, "["):
-		return prefix + field
-	}
-	return prefix + "." + field
-}
-
-func indexPath(field string, i int) string {
-	return field + "[" + strconv.Itoa(i) + "]"
-}
-
 // apiPath turns a domain validation path into the API's: the API names
 // references with an _id suffix where the domain does not.
 func apiPath(domainPath string) string {
@@ -290,7 +272,7 @@ func checkRecord(prefix string, r domainRecord, decodeErr error) error {
 	add := func(field, reason string) {
 		if !seen[field] {
 			seen[field] = true
-			errs = append(errs, &alongside.FieldError{Field: fieldPath(prefix, field), Reason: reason})
+			errs = append(errs, &alongside.FieldError{Field: alongside.JoinField(prefix, field), Reason: reason})
 		}
 	}
 	for _, fe := range alongside.FieldErrors(decodeErr) {
