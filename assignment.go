@@ -3,6 +3,8 @@ package alongside
 import (
 	"log/slog"
 	"time"
+
+	"github.com/alongside/alongside/geo"
 )
 
 // AssignmentState is where a hold of a case on a partner is:
@@ -75,6 +77,8 @@ type Stop struct {
 	Appointment AppointmentID   `json:"appointment"`
 	Case        CaseID          `json:"case"`
 	Kind        AppointmentKind `json:"kind"`
+	Place       string          `json:"place,omitempty"` // display name, e.g. a court; never a home address
+	Location    geo.Point       `json:"location"`
 	Arrival     time.Time       `json:"arrival"`
 	Start       time.Time       `json:"start"`
 	End         time.Time       `json:"end"`

@@ -35,7 +35,7 @@ var depRules = []struct {
 		why:    "only server touches generated protobuf code",
 	},
 	{
-		from: []string{"store", "audit", "internal/demo"},
+		from: []string{"store", "audit", "ical", "internal/demo"},
 		to:   []string{"server", "api", "cmd", "connectrpc.com/", "matcher", "scheduler"},
 		why:  "the store and its helpers know nothing of the API or the solvers",
 	},

@@ -2378,7 +2378,11 @@ type Stop struct {
 	// Driving distance of the leg that reaches this stop, in statute miles.
 	TravelMiles float64 `protobuf:"fixed64,8,opt,name=travel_miles,json=travelMiles,proto3" json:"travel_miles,omitempty"`
 	// How much later the stop could start without breaking the plan.
-	Slack         *durationpb.Duration `protobuf:"bytes,9,opt,name=slack,proto3" json:"slack,omitempty"`
+	Slack *durationpb.Duration `protobuf:"bytes,9,opt,name=slack,proto3" json:"slack,omitempty"`
+	// Display name of the place (a court, a clinic); never a home address.
+	Place string `protobuf:"bytes,10,opt,name=place,proto3" json:"place,omitempty"`
+	// Where the partner drives to.
+	Location      *LatLng `protobuf:"bytes,11,opt,name=location,proto3" json:"location,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2472,6 +2476,20 @@ func (x *Stop) GetTravelMiles() float64 {
 func (x *Stop) GetSlack() *durationpb.Duration {
 	if x != nil {
 		return x.Slack
+	}
+	return nil
+}
+
+func (x *Stop) GetPlace() string {
+	if x != nil {
+		return x.Place
+	}
+	return ""
+}
+
+func (x *Stop) GetLocation() *LatLng {
+	if x != nil {
+		return x.Location
 	}
 	return nil
 }
@@ -2852,7 +2870,7 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x129\n" +
 	"\n" +
-	"decided_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tdecidedAt\"\x9f\x03\n" +
+	"decided_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tdecidedAt\"\xf3\x03\n" +
 	"\x04Stop\x12%\n" +
 	"\x0eappointment_id\x18\x01 \x01(\tR\rappointmentId\x12\x17\n" +
 	"\acase_id\x18\x02 \x01(\tR\x06caseId\x121\n" +
@@ -2863,7 +2881,10 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\vtravel_time\x18\a \x01(\v2\x19.google.protobuf.DurationR\n" +
 	"travelTime\x12!\n" +
 	"\ftravel_miles\x18\b \x01(\x01R\vtravelMiles\x12/\n" +
-	"\x05slack\x18\t \x01(\v2\x19.google.protobuf.DurationR\x05slack\"\x92\x03\n" +
+	"\x05slack\x18\t \x01(\v2\x19.google.protobuf.DurationR\x05slack\x12\x1a\n" +
+	"\x05place\x18\n" +
+	" \x01(\tB\x04\xc8\xf3\x18\x03R\x05place\x126\n" +
+	"\blocation\x18\v \x01(\v2\x14.alongside.v1.LatLngB\x04\xc8\xf3\x18\x03R\blocation\"\x92\x03\n" +
 	"\tItinerary\x12\x15\n" +
 	"\x06org_id\x18\x01 \x01(\tR\x05orgId\x12\x1d\n" +
 	"\n" +
@@ -3059,17 +3080,18 @@ var file_alongside_v1_types_proto_depIdxs = []int32{
 	28, // 46: alongside.v1.Stop.end:type_name -> google.protobuf.Timestamp
 	29, // 47: alongside.v1.Stop.travel_time:type_name -> google.protobuf.Duration
 	29, // 48: alongside.v1.Stop.slack:type_name -> google.protobuf.Duration
-	25, // 49: alongside.v1.Itinerary.stops:type_name -> alongside.v1.Stop
-	28, // 50: alongside.v1.Itinerary.start:type_name -> google.protobuf.Timestamp
-	28, // 51: alongside.v1.Itinerary.end:type_name -> google.protobuf.Timestamp
-	29, // 52: alongside.v1.Itinerary.drive_time:type_name -> google.protobuf.Duration
-	28, // 53: alongside.v1.Itinerary.planned_at:type_name -> google.protobuf.Timestamp
-	29, // 54: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
-	55, // [55:55] is the sub-list for method output_type
-	55, // [55:55] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	10, // 49: alongside.v1.Stop.location:type_name -> alongside.v1.LatLng
+	25, // 50: alongside.v1.Itinerary.stops:type_name -> alongside.v1.Stop
+	28, // 51: alongside.v1.Itinerary.start:type_name -> google.protobuf.Timestamp
+	28, // 52: alongside.v1.Itinerary.end:type_name -> google.protobuf.Timestamp
+	29, // 53: alongside.v1.Itinerary.drive_time:type_name -> google.protobuf.Duration
+	28, // 54: alongside.v1.Itinerary.planned_at:type_name -> google.protobuf.Timestamp
+	29, // 55: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
+	56, // [56:56] is the sub-list for method output_type
+	56, // [56:56] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_alongside_v1_types_proto_init() }
