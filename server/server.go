@@ -49,6 +49,9 @@ type Config struct {
 	// SweepInterval is how often Serve's sweeper marks passed holds
 	// expired. Zero means one second.
 	SweepInterval time.Duration
+	// ReadinessInterval is how often Serve probes the store for health
+	// checks. Zero means one second.
+	ReadinessInterval time.Duration
 }
 
 // Server serves Alongside's Connect API (Connect, gRPC and gRPC-Web on one
@@ -77,6 +80,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = DefaultDrainTimeout
+	}
+	if cfg.ReadinessInterval <= 0 {
+		cfg.ReadinessInterval = time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
 	if s.log == nil {
@@ -121,11 +127,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Logger:    s.log,
 		OnExpired: func(*alongside.Assignment) { s.metrics.holdsExpired.Inc() },
 	}
-	sweepCtx, stopSweep := context.WithCancel(ctx)
+	bgCtx, stopBackground := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { _ = sweeper.Run(sweepCtx) })
+	wg.Go(func() { _ = sweeper.Run(bgCtx) })
+	wg.Go(func() { s.watchStore(bgCtx) })
 	defer wg.Wait()
-	defer stopSweep()
+	defer stopBackground()
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -136,8 +143,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.health.SetStatus("", grpchealth.StatusNotServing)
-	s.health.SetStatus(alongsidev1connect.RosterServiceName, grpchealth.StatusNotServing)
+	stopBackground()
+	wg.Wait() // no readiness probe may turn health back on while draining
+	s.setServing(false)
 	s.log.Info("draining", slog.String("timeout", s.cfg.DrainTimeout.String()))
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.DrainTimeout)
 	defer cancel()
@@ -150,6 +158,43 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("stopped")
 	return nil
+}
+
+// setServing sets the health of the server and its services.
+func (s *Server) setServing(ok bool) {
+	status := grpchealth.StatusNotServing
+	if ok {
+		status = grpchealth.StatusServing
+	}
+	s.health.SetStatus("", status)
+	s.health.SetStatus(alongsidev1connect.RosterServiceName, status)
+}
+
+// watchStore probes the store every ReadinessInterval and reports the
+// server NOT_SERVING while the store does not answer within half of it, so
+// a load balancer stops sending calls that could only fail unavailable.
+func (s *Server) watchStore(ctx context.Context) {
+	t := time.NewTicker(s.cfg.ReadinessInterval)
+	defer t.Stop()
+	serving := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.ReadinessInterval/2)
+		_, err := s.cfg.Store.Now(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if ok := err == nil; ok != serving {
+			serving = ok
+			s.setServing(ok)
+			s.log.WarnContext(ctx, "store readiness", slog.Bool("serving", ok))
+		}
+	}
 }
 
 // org returns the organization a call acts in.

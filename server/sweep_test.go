@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,19 +18,26 @@ import (
 	"github.com/alongside/alongside"
 	alongsidev1 "github.com/alongside/alongside/api/gen/alongside/v1"
 	"github.com/alongside/alongside/audit"
+	"github.com/alongside/alongside/internal/redistest"
 	"github.com/alongside/alongside/server"
 	"github.com/alongside/alongside/store"
 	"github.com/alongside/alongside/store/redisstore"
 )
 
-// serve runs srv.Serve on a loopback port until the test ends and returns
-// its base URL.
+// serve runs a server over st with a 100 ms sweeper and returns its URL.
 func serve(t *testing.T, st store.Store) string {
 	t.Helper()
 	srv, err := server.New(server.Config{Store: st, Org: "e2e", SweepInterval: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
+	return serveWith(t, srv)
+}
+
+// serveWith runs srv.Serve on a loopback port until the test ends and
+// returns its base URL.
+func serveWith(t *testing.T, srv *server.Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
@@ -163,4 +171,54 @@ func counter(t *testing.T, base, name string) int {
 	}
 	n, _ := strconv.Atoi(string(m[1]))
 	return n
+}
+
+// TestReadinessFollowsStore kills the Redis server behind a running
+// service: health turns NOT_SERVING, and SERVING again once Redis is back,
+// without a restart of the service.
+func TestReadinessFollowsStore(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	st, err := redisstore.Open(t.Context(), rs.URL(), redisstore.Options{})
+	if err != nil {
+		t.Fatalf("redisstore.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv, err := server.New(server.Config{Store: st, Org: "e2e", ReadinessInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	base := serveWith(t, srv)
+	waitHealth(t, base, "SERVING_STATUS_SERVING")
+	if err := rs.Kill(); err != nil {
+		t.Fatalf("kill redis: %v", err)
+	}
+	waitHealth(t, base, "SERVING_STATUS_NOT_SERVING")
+	if err := rs.Restart(); err != nil {
+		t.Fatalf("restart redis: %v", err)
+	}
+	waitHealth(t, base, "SERVING_STATUS_SERVING")
+}
+
+// waitHealth polls the health check (Connect JSON) until it reports want,
+// for at most 10 s.
+func waitHealth(t *testing.T, base, want string) {
+	t.Helper()
+	got := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Post(base+"/grpc.health.v1.Health/Check", "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatalf("health Check: %v", err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("read health: %v", err)
+		}
+		got = string(body)
+		if strings.Contains(got, `"`+want+`"`) {
+			return
+		}
+	}
+	t.Fatalf("health = %s after 10 s; want %s", got, want)
 }
