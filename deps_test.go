@@ -21,7 +21,7 @@ var depRules = []struct {
 	{
 		from: []string{"matcher", "scheduler", "geo", "whatif"},
 		to:   []string{"store", "server", "cascade", "api", "cmd", "connectrpc.com/", "github.com/redis/", "go.etcd.io/bbolt"},
-		why:  "solvers and geo are pure: no store, no API, no network",
+		why:  "solvers and geo know nothing of the store, the API or Connect (geo/osrm alone speaks HTTP, to a routing engine)",
 	},
 	{
 		from: []string{"."},
