@@ -28,6 +28,7 @@ const (
 	HoldDeclined       = "hold.declined"
 	HoldExpired        = "hold.expired"
 	HoldReleased       = "hold.released"
+	PlanSaved          = "plan.saved" // a day plan replaced partners' itineraries
 )
 
 // Event is one audited change.
@@ -37,7 +38,7 @@ type Event struct {
 	Time       time.Time `json:"time"` // the store's clock
 	Actor      Actor     `json:"actor"`
 	Action     string    `json:"action"`      // one of the action constants
-	ObjectKind string    `json:"object_kind"` // "partner", "case", "appointment", "assignment"
+	ObjectKind string    `json:"object_kind"` // "partner", "case", "appointment", "assignment", "plan"
 	ObjectID   string    `json:"object_id"`
 	// Related holds other identifiers the change touched, such as the case
 	// and partner of an assignment.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/alongside/alongside"
@@ -51,6 +52,7 @@ const MaxPageSize = 500
 type Store interface {
 	RosterStore
 	HoldStore
+	PlanStore
 
 	// ListAudit returns up to limit audit events of org with Seq > after,
 	// in Seq order.
@@ -132,6 +134,101 @@ type HoldStore interface {
 	Load(ctx context.Context, org alongside.OrgID, id alongside.PartnerID) (Load, error)
 	// Now returns the store's clock, the one that decides hold expiry.
 	Now(ctx context.Context) (time.Time, error)
+}
+
+// MaxPlanItineraries bounds the itineraries (and the partners) of one
+// [PlanStore.SavePlan].
+const MaxPlanItineraries = 5000
+
+// PlanStore holds day plans: each partner's itinerary for a date, which
+// the partner pulls.
+//
+// Itineraries come back with every time (Start, End, PlannedAt, the
+// stops' and breaks' times) in the itinerary's TimeZone, whatever zone
+// the saved values used.
+type PlanStore interface {
+	// SavePlan atomically replaces the stored itineraries of the listed
+	// partners for date in org, with one plan.saved audit event
+	// (ObjectKind "plan", ObjectID the date, Related "partners" the count
+	// of partners). A listed partner without an itinerary in its has its
+	// stored itinerary deleted (it has no stops now); partners not listed
+	// keep theirs. Errors: *alongside.FieldError when [CheckPlan] refuses
+	// the plan (nothing is stored), ErrUnavailable.
+	SavePlan(ctx context.Context, by audit.Actor, org alongside.OrgID, date alongside.Date,
+		its []*alongside.Itinerary, partners []alongside.PartnerID) error
+	// GetItinerary returns a partner's itinerary for date, or ErrNotFound.
+	GetItinerary(ctx context.Context, org alongside.OrgID, partner alongside.PartnerID, date alongside.Date) (*alongside.Itinerary, error)
+	// ListItineraries lists the itineraries of date in partner ID order;
+	// Cursor.After and Page.Next are partner IDs.
+	ListItineraries(ctx context.Context, org alongside.OrgID, date alongside.Date, q Cursor) (Page[*alongside.Itinerary], error)
+}
+
+// CheckPlan reports why a [PlanStore.SavePlan] of its for partners on
+// date in org cannot be stored, as *alongside.FieldError values (joined),
+// or nil: org and every partner must be valid IDs, with no partner listed
+// twice; date must be a real date; there must be at most
+// [MaxPlanItineraries] of each; every itinerary must be non-nil, have Org
+// org, Date date, a valid TimeZone and a listed Partner, at most one per
+// partner.
+func CheckPlan(org alongside.OrgID, date alongside.Date, its []*alongside.Itinerary, partners []alongside.PartnerID) error {
+	var errs []error
+	bad := func(field, reason string) {
+		errs = append(errs, &alongside.FieldError{Field: field, Reason: reason})
+	}
+	if r := alongside.CheckID(string(org)); r != "" {
+		bad("org", r)
+	}
+	switch {
+	case date.IsZero():
+		bad("date", "must be set")
+	case alongside.DateOf(date.In(time.UTC)) != date || date.Year < 1900 || date.Year > 2200:
+		bad("date", "must be a real date")
+	}
+	limit := "must hold at most " + strconv.Itoa(MaxPlanItineraries)
+	if len(partners) > MaxPlanItineraries {
+		bad("partners", limit)
+	}
+	if len(its) > MaxPlanItineraries {
+		bad("itineraries", limit)
+	}
+	if len(partners) > MaxPlanItineraries || len(its) > MaxPlanItineraries {
+		return errors.Join(errs...) // too large to report item by item
+	}
+	listed := make(map[alongside.PartnerID]bool, len(partners))
+	for i, p := range partners {
+		field := alongside.IndexField("partners", i)
+		if r := alongside.CheckID(string(p)); r != "" {
+			bad(field, r)
+		} else if listed[p] {
+			bad(field, "is listed twice")
+		}
+		listed[p] = true
+	}
+	planned := make(map[alongside.PartnerID]bool, len(its))
+	for i, it := range its {
+		field := alongside.IndexField("itineraries", i)
+		if it == nil {
+			bad(field, "must not be nil")
+			continue
+		}
+		if it.Org != org {
+			bad(alongside.JoinField(field, "org"), "must be the plan's organization")
+		}
+		if it.Date != date {
+			bad(alongside.JoinField(field, "date"), "must be the plan's date")
+		}
+		switch {
+		case !listed[it.Partner] || alongside.CheckID(string(it.Partner)) != "":
+			bad(alongside.JoinField(field, "partner"), "must be one of the plan's partners")
+		case planned[it.Partner]:
+			bad(alongside.JoinField(field, "partner"), "has another itinerary in the plan")
+		}
+		planned[it.Partner] = true
+		if r := alongside.CheckTimeZone(it.TimeZone); r != "" {
+			bad(alongside.JoinField(field, "time_zone"), r)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Reservation asks for a hold.

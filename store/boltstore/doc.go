@@ -27,6 +27,8 @@
 //	                deleted by the next ExpireHolds sweep)
 //	idempotency_time  creation instant, principal, 0x00, key → nothing,
 //	                in time order for pruning
+//	itineraries     date, 0x00, partner ID → Itinerary (day plans; optional
+//	                in files written before it existed)
 //	audit           sequence (uint64, big-endian) → audit.Event
 //
 // # Holds and capacity

@@ -32,6 +32,9 @@ type orgTx struct {
 	idem         *bolt.Bucket
 	idemTime     *bolt.Bucket
 	audit        *bolt.Bucket
+	// itineraries is nil in an organization written before day plans
+	// were stored; createOrg adds it.
+	itineraries *bolt.Bucket
 }
 
 // buckets pairs each sub-bucket's name with its field.
@@ -73,6 +76,7 @@ func openOrg(tx *bolt.Tx, org alongside.OrgID) *orgTx {
 			return nil // written by a partial layout: treat as absent
 		}
 	}
+	o.itineraries = ob.Bucket([]byte(itinerariesBucket))
 	return o
 }
 
@@ -87,6 +91,9 @@ func createOrg(tx *bolt.Tx, org alongside.OrgID) (*orgTx, error) {
 		if *sb.b, err = ob.CreateBucketIfNotExists([]byte(sb.name)); err != nil {
 			return nil, fmt.Errorf("%s bucket: %w", sb.name, err)
 		}
+	}
+	if o.itineraries, err = ob.CreateBucketIfNotExists([]byte(itinerariesBucket)); err != nil {
+		return nil, fmt.Errorf("%s bucket: %w", itinerariesBucket, err)
 	}
 	return o, nil
 }

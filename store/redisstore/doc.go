@@ -30,6 +30,8 @@
 //	idem:<p>:<key>   STRING the idempotency record (JSON: fingerprint, outcome,
 //	                       load, the hold as placed), PX IdempotencyRetention;
 //	                       <p> is a SHA-256 prefix of the principal
+//	itin:<date>:<partner> STRING an itinerary (JSON) of a day plan
+//	itins:<date>     ZSET   the partners with an itinerary that day (lex)
 //	auditseq         STRING the last audit sequence number
 //	audit            STREAM the audit log, entry ID "<seq>-0"; fields t (Unix
 //	                       ns), a (action), k, o (object kind and ID), ac

@@ -19,6 +19,7 @@ type scripts struct {
 	confirm, decline, release, expire *redis.Script
 	load                              *redis.Script
 	create, update                    *redis.Script
+	savePlan                          *redis.Script
 }
 
 func loadScripts() *scripts {
@@ -29,6 +30,7 @@ func loadScripts() *scripts {
 		confirm: s("confirm.lua"), decline: s("decline.lua"), release: s("release.lua"), expire: s("expire.lua"),
 		load:   s("load.lua"),
 		create: s("create.lua"), update: s("update.lua"),
+		savePlan: s("saveplan.lua"),
 	}
 }
 

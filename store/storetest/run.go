@@ -34,6 +34,7 @@ func Run(t *testing.T, h Harness) {
 		{"ConfirmVersusExpire", testConfirmVersusExpire},
 		{"Restart", testRestart},
 		{"RealClock", testRealClock},
+		{"Plans", testPlans},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, h) })
 	}
