@@ -94,6 +94,9 @@ type Itinerary struct {
 	Date     Date      `json:"date"`
 	TimeZone string    `json:"time_zone"`
 	Stops    []Stop    `json:"stops"`
+	// Breaks are the partner's planned breaks (a lunch break on a long
+	// day), in time order.
+	Breaks []TimeWindow `json:"breaks,omitempty"`
 
 	Start      time.Time     `json:"start"`       // leaving home
 	End        time.Time     `json:"end"`         // back home

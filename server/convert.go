@@ -323,6 +323,7 @@ func itineraryToProto(it *alongside.Itinerary) *alongsidev1.Itinerary {
 				Slack:         durationProto(s.Slack),
 			}
 		}),
+		Breaks:     mapSlice(it.Breaks, timeWindowToProto),
 		Start:      timestampProto(it.Start),
 		End:        timestampProto(it.End),
 		DriveTime:  durationProto(it.DriveTime),
@@ -354,6 +355,9 @@ func itineraryFromProto(m *alongsidev1.Itinerary) (*alongside.Itinerary, error) 
 				TravelMiles: s.GetTravelMiles(),
 				Slack:       d.durationProto(f+".slack", s.GetSlack()),
 			}
+		}),
+		Breaks: decodeEach(&d, "breaks", m.GetBreaks(), func(d *decoder, f string, w *alongsidev1.TimeWindow) alongside.TimeWindow {
+			return timeWindowFromProto(d, f, w, loc)
 		}),
 		Start:      d.instant("start", m.GetStart(), loc),
 		End:        d.instant("end", m.GetEnd(), loc),

@@ -2517,7 +2517,10 @@ type Itinerary struct {
 	// reimbursement).
 	DriveMiles float64 `protobuf:"fixed64,9,opt,name=drive_miles,json=driveMiles,proto3" json:"drive_miles,omitempty"`
 	// When the plan was made.
-	PlannedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=planned_at,json=plannedAt,proto3" json:"planned_at,omitempty"`
+	PlannedAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=planned_at,json=plannedAt,proto3" json:"planned_at,omitempty"`
+	// The partner's planned breaks (a lunch break on a long day), in time
+	// order.
+	Breaks        []*TimeWindow `protobuf:"bytes,11,rep,name=breaks,proto3" json:"breaks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2618,6 +2621,13 @@ func (x *Itinerary) GetDriveMiles() float64 {
 func (x *Itinerary) GetPlannedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.PlannedAt
+	}
+	return nil
+}
+
+func (x *Itinerary) GetBreaks() []*TimeWindow {
+	if x != nil {
+		return x.Breaks
 	}
 	return nil
 }
@@ -2884,7 +2894,7 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\x05slack\x18\t \x01(\v2\x19.google.protobuf.DurationR\x05slack\x12\x1a\n" +
 	"\x05place\x18\n" +
 	" \x01(\tB\x04\xc8\xf3\x18\x03R\x05place\x126\n" +
-	"\blocation\x18\v \x01(\v2\x14.alongside.v1.LatLngB\x04\xc8\xf3\x18\x03R\blocation\"\x92\x03\n" +
+	"\blocation\x18\v \x01(\v2\x14.alongside.v1.LatLngB\x04\xc8\xf3\x18\x03R\blocation\"\xc4\x03\n" +
 	"\tItinerary\x12\x15\n" +
 	"\x06org_id\x18\x01 \x01(\tR\x05orgId\x12\x1d\n" +
 	"\n" +
@@ -2900,7 +2910,8 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"driveMiles\x129\n" +
 	"\n" +
 	"planned_at\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\tplannedAt\"\xa7\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tplannedAt\x120\n" +
+	"\x06breaks\x18\v \x03(\v2\x18.alongside.v1.TimeWindowR\x06breaks\"\xa7\x01\n" +
 	"\n" +
 	"SolveStats\x123\n" +
 	"\aelapsed\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\aelapsed\x12\x1e\n" +
@@ -3086,12 +3097,13 @@ var file_alongside_v1_types_proto_depIdxs = []int32{
 	28, // 52: alongside.v1.Itinerary.end:type_name -> google.protobuf.Timestamp
 	29, // 53: alongside.v1.Itinerary.drive_time:type_name -> google.protobuf.Duration
 	28, // 54: alongside.v1.Itinerary.planned_at:type_name -> google.protobuf.Timestamp
-	29, // 55: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
-	56, // [56:56] is the sub-list for method output_type
-	56, // [56:56] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	12, // 55: alongside.v1.Itinerary.breaks:type_name -> alongside.v1.TimeWindow
+	29, // 56: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
+	57, // [57:57] is the sub-list for method output_type
+	57, // [57:57] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_alongside_v1_types_proto_init() }
