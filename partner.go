@@ -191,12 +191,8 @@ func (p *Partner) Validate() error {
 // HasCredential reports whether p holds the training or certification kind,
 // valid on date d.
 func (p *Partner) HasCredential(kind string, d Date) bool {
-	for _, c := range slices.Concat(p.Trainings, p.Certifications) {
-		if c.Kind == kind && c.ValidOn(d) {
-			return true
-		}
-	}
-	return false
+	has := func(c Credential) bool { return c.Kind == kind && c.ValidOn(d) }
+	return slices.ContainsFunc(p.Trainings, has) || slices.ContainsFunc(p.Certifications, has)
 }
 
 // Serves reports whether p serves the county with FIPS code fips.

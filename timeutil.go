@@ -1,6 +1,7 @@
 package alongside
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,7 +59,7 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
-	return d.In(time.UTC).Compare(e.In(time.UTC))
+	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,0 +1,253 @@
+package matcher
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/alongside/alongside"
+	"github.com/alongside/alongside/geo"
+)
+
+// Spatial is a neighbourhood index of partners' homes. The H3 k-ring
+// index of geo/cell is meant to satisfy it; [Index] keeps it in step with
+// its partners.
+type Spatial interface {
+	// Insert adds or moves a partner's home.
+	Insert(id alongside.PartnerID, home geo.Point)
+	// Remove forgets a partner.
+	Remove(id alongside.PartnerID)
+	// Near appends to dst every partner whose home may lie within radius
+	// of p (false positives are allowed, misses are not) and returns it.
+	Near(p geo.Point, radius geo.Distance, dst []alongside.PartnerID) []alongside.PartnerID
+}
+
+// spatialSpeedMPH is the speed that turns a program's travel limit into a
+// search radius. It is deliberately high (no circuity, highway speed) so
+// no travel model can reach a partner the radius leaves out.
+const spatialSpeedMPH = 75
+
+// Index holds an organization's partners for candidate generation: by
+// county served and, optionally, by home location, so a match looks at a
+// county's roster rather than the whole one. It is safe for concurrent
+// use; readers never wait for each other.
+//
+// The index stores the *alongside.Partner it is given: callers must not
+// modify a partner after Put (put a new value instead).
+type Index struct {
+	mu       sync.RWMutex
+	byID     map[alongside.PartnerID]*alongside.Partner
+	byCounty map[string][]*alongside.Partner // sorted by ID; replaced, never modified in place
+	// ready holds the active partners of each (county, program): the
+	// candidates when the default rules are in force.
+	ready   map[countyProgram][]*alongside.Partner
+	all     []*alongside.Partner // sorted by ID; replaced, never modified in place
+	spatial Spatial
+}
+
+type countyProgram struct{ county, program string }
+
+// NewIndex returns an empty index. spatial may be nil: candidates then
+// come from county lists alone.
+func NewIndex(spatial Spatial) *Index {
+	return &Index{
+		byID:     map[alongside.PartnerID]*alongside.Partner{},
+		byCounty: map[string][]*alongside.Partner{},
+		ready:    map[countyProgram][]*alongside.Partner{},
+		spatial:  spatial,
+	}
+}
+
+// Reset replaces the index's partners with ps (later duplicates of an ID
+// win), building the lists in one pass: use it to load a roster, Put to
+// follow changes.
+func (x *Index) Reset(ps []*alongside.Partner) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.spatial != nil {
+		for id := range x.byID {
+			x.spatial.Remove(id)
+		}
+	}
+	x.byID = make(map[alongside.PartnerID]*alongside.Partner, len(ps))
+	for _, p := range ps {
+		x.byID[p.ID] = p
+	}
+	x.all = make([]*alongside.Partner, 0, len(x.byID))
+	for _, p := range x.byID {
+		x.all = append(x.all, p)
+	}
+	slices.SortFunc(x.all, func(a, b *alongside.Partner) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	x.byCounty = map[string][]*alongside.Partner{}
+	x.ready = map[countyProgram][]*alongside.Partner{}
+	for _, p := range x.all { // in ID order, so every list is sorted
+		for _, fips := range p.CountiesServed {
+			x.byCounty[fips] = append(x.byCounty[fips], p)
+			if p.Status == alongside.PartnerStatusActive {
+				for _, prog := range p.Programs {
+					k := countyProgram{fips, prog}
+					x.ready[k] = append(x.ready[k], p)
+				}
+			}
+		}
+		if x.spatial != nil {
+			x.spatial.Insert(p.ID, p.Home)
+		}
+	}
+}
+
+// Put adds p or replaces the partner with p's ID.
+func (x *Index) Put(p *alongside.Partner) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old, ok := x.byID[p.ID]; ok {
+		x.drop(old)
+	}
+	x.byID[p.ID] = p
+	for _, fips := range p.CountiesServed {
+		x.byCounty[fips] = withPartner(x.byCounty[fips], p)
+		if p.Status == alongside.PartnerStatusActive {
+			for _, prog := range p.Programs {
+				k := countyProgram{fips, prog}
+				x.ready[k] = withPartner(x.ready[k], p)
+			}
+		}
+	}
+	x.all = withPartner(x.all, p)
+	if x.spatial != nil {
+		x.spatial.Insert(p.ID, p.Home)
+	}
+}
+
+// Remove deletes the partner with id and reports whether it was there.
+func (x *Index) Remove(id alongside.PartnerID) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old, ok := x.byID[id]
+	if !ok {
+		return false
+	}
+	x.drop(old)
+	delete(x.byID, id)
+	if x.spatial != nil {
+		x.spatial.Remove(id)
+	}
+	return true
+}
+
+func (x *Index) drop(old *alongside.Partner) {
+	for _, fips := range old.CountiesServed {
+		if l := withoutPartner(x.byCounty[fips], old.ID); len(l) > 0 {
+			x.byCounty[fips] = l
+		} else {
+			delete(x.byCounty, fips)
+		}
+		for _, prog := range old.Programs {
+			k := countyProgram{fips, prog}
+			if l := withoutPartner(x.ready[k], old.ID); len(l) > 0 {
+				x.ready[k] = l
+			} else {
+				delete(x.ready, k)
+			}
+		}
+	}
+	x.all = withoutPartner(x.all, old.ID)
+}
+
+func cmpPartner(p *alongside.Partner, id alongside.PartnerID) int {
+	return strings.Compare(string(p.ID), string(id))
+}
+
+// withPartner returns a new list with p inserted in ID order.
+func withPartner(list []*alongside.Partner, p *alongside.Partner) []*alongside.Partner {
+	i, _ := slices.BinarySearchFunc(list, p.ID, cmpPartner)
+	out := make([]*alongside.Partner, 0, len(list)+1)
+	out = append(out, list[:i]...)
+	out = append(out, p)
+	return append(out, list[i:]...)
+}
+
+// withoutPartner returns a new list without id.
+func withoutPartner(list []*alongside.Partner, id alongside.PartnerID) []*alongside.Partner {
+	i, found := slices.BinarySearchFunc(list, id, cmpPartner)
+	if !found {
+		return list
+	}
+	out := make([]*alongside.Partner, 0, len(list)-1)
+	out = append(out, list[:i]...)
+	return append(out, list[i+1:]...)
+}
+
+// Get returns the partner with id.
+func (x *Index) Get(id alongside.PartnerID) (*alongside.Partner, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.byID[id]
+	return p, ok
+}
+
+// Len returns the number of partners.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.byID)
+}
+
+// Candidates returns the partners worth scoring for case c under pol (nil:
+// the default policy of c's program), sorted by ID:
+//
+//   - with [RuleCounty] in force, the partners serving c's county — no scan
+//     of the roster — and with [RuleActive] and [RuleProgram] in force too
+//     (the default), only the active ones working for c's program;
+//   - with a [Spatial] index, a program travel limit ([Travel].Max) and
+//     [RuleMaxTravel] in force, only partners whose home lies within the
+//     distance that limit could cover (at a generous 75 mph, so no travel
+//     model reaches a partner left out). The neighbourhood is asked when
+//     the county rule is off (a program that serves by distance), or when
+//     the county's list is long (over 1,024) and the radius short (under
+//     150 km) enough to cut it;
+//   - otherwise every partner.
+//
+// The result may be shared with the index: the caller must not modify it.
+// The remaining hard rules, the cheap ones first, are applied by [Rank].
+func (x *Index) Candidates(c *alongside.Case, pol *Policy) []*alongside.Partner {
+	if pol == nil {
+		pol = defaultSet().For(c.Program)
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	byCounty := pol.Rules.Has(RuleCounty)
+	ready := byCounty && pol.Rules.Has(RuleActive) && pol.Rules.Has(RuleProgram)
+	list := x.all
+	switch {
+	case ready:
+		list = x.ready[countyProgram{c.County, c.Program}]
+	case byCounty:
+		list = x.byCounty[c.County]
+	}
+	if x.spatial == nil || pol.Travel.Max <= 0 || !pol.Rules.Has(RuleMaxTravel) {
+		return list
+	}
+	radius := geo.Distance(pol.Travel.Max.Hours()*spatialSpeedMPH) * geo.Mile
+	if byCounty && (len(list) <= spatialMinList || radius >= spatialMaxRadius) {
+		return list
+	}
+	ids := x.spatial.Near(c.HomeArea, radius, nil)
+	out := make([]*alongside.Partner, 0, len(ids))
+	for _, id := range ids {
+		p, ok := x.byID[id]
+		if ok && (!byCounty || p.Serves(c.County)) &&
+			(!ready || p.Status == alongside.PartnerStatusActive && slices.Contains(p.Programs, c.Program)) {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b *alongside.Partner) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return slices.CompactFunc(out, func(a, b *alongside.Partner) bool { return a.ID == b.ID })
+}
+
+// When a county list is worth cutting by neighbourhood: long lists, short
+// radii.
+const (
+	spatialMinList   = 1024
+	spatialMaxRadius = 150 * geo.Kilometer
+)

@@ -1,0 +1,47 @@
+package matcher
+
+import (
+	"time"
+
+	"github.com/alongside/alongside/geo"
+)
+
+// TravelEstimator estimates one-way driving times. The geo package's travel
+// model will satisfy it (directly or through a one-method adapter); until
+// then the matcher uses [GreatCircle] with the policy's circuity and speed.
+type TravelEstimator interface {
+	// TravelTime returns the drive from one point to another. ok is false
+	// when the estimator has no estimate for the pair; the matcher then
+	// falls back to the policy's great-circle estimate and says so in the
+	// reason. It is called once per candidate, so it must be cheap (a
+	// lookup, not a network call).
+	TravelTime(from, to geo.Point) (d time.Duration, ok bool)
+}
+
+// GreatCircle estimates driving time as great-circle distance × Circuity ÷
+// SpeedMPH. The zero GreatCircle estimates nothing (ok is false).
+type GreatCircle struct {
+	Circuity float64 // road distance over straight-line distance, ≥ 1
+	SpeedMPH float64 // average speed in miles per hour
+}
+
+// TravelTime implements [TravelEstimator].
+func (g GreatCircle) TravelTime(from, to geo.Point) (time.Duration, bool) {
+	if !(g.SpeedMPH > 0) || !(g.Circuity > 0) || !from.Valid() || !to.Valid() {
+		return 0, false
+	}
+	hours := from.DistanceTo(to).Miles() * g.Circuity / g.SpeedMPH
+	return time.Duration(hours * float64(time.Hour)), true
+}
+
+// Reach returns the great-circle distance that takes d to drive.
+func (g GreatCircle) Reach(d time.Duration) geo.Distance {
+	if !(g.Circuity > 0) {
+		return 0
+	}
+	return geo.Distance(d.Hours()*g.SpeedMPH/g.Circuity) * geo.Mile
+}
+
+func (p *Policy) greatCircle() GreatCircle {
+	return GreatCircle{Circuity: p.Travel.Circuity, SpeedMPH: p.Travel.SpeedMPH}
+}
