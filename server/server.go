@@ -54,6 +54,9 @@ type Config struct {
 	ReadinessInterval time.Duration
 }
 
+// services are the API services this server registers, for health checks.
+var services = []string{alongsidev1connect.RosterServiceName, alongsidev1connect.ScheduleServiceName}
+
 // Server serves Alongside's Connect API (Connect, gRPC and gRPC-Web on one
 // port) with gRPC health checking and server reflection.
 type Server struct {
@@ -91,13 +94,15 @@ func New(cfg Config) (*Server, error) {
 
 	cs := connect.NewServer(s.recoverPanics, s.logCalls)
 	alongsidev1connect.RegisterRosterServiceHandler(cs, &rosterService{s: s})
+	alongsidev1connect.RegisterScheduleServiceHandler(cs, &scheduleService{s: s})
 	grpcreflect.Register(cs)
 
-	s.health = grpchealth.NewStaticChecker(alongsidev1connect.RosterServiceName)
+	s.health = grpchealth.NewStaticChecker(services...)
 	s.mux = http.NewServeMux()
 	connecthttp.Mount(s.mux, cs, connecthttp.WithReadMaxBytes(cfg.MaxRequestBytes))
 	s.mux.Handle(grpchealth.NewHandler(s.health))
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.HandleFunc("GET /feeds/partners/{file}", s.feed)
 	return s, nil
 }
 
@@ -167,7 +172,9 @@ func (s *Server) setServing(ok bool) {
 		status = grpchealth.StatusServing
 	}
 	s.health.SetStatus("", status)
-	s.health.SetStatus(alongsidev1connect.RosterServiceName, status)
+	for _, name := range services {
+		s.health.SetStatus(name, status)
+	}
 }
 
 // watchStore probes the store every ReadinessInterval and reports the

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package main
+
+// userCPU is unknown on this platform.
+func userCPU() float64 { return 0 }
