@@ -145,7 +145,7 @@ func (a *Appointment) Validate() error {
 		pr.addf("kind", "%q is not a known appointment kind", string(a.Kind))
 	}
 	if a.Place != "" {
-		pr.add("place", checkText(a.Place, 120))
+		pr.add("place", CheckText(a.Place, 120))
 	}
 	pr.add("location.lat", geo.CheckLat(a.Location.Lat))
 	pr.add("location.lng", geo.CheckLng(a.Location.Lng))

@@ -104,3 +104,30 @@ type Itinerary struct {
 	DriveMiles float64       `json:"drive_miles"` // total, for mileage reimbursement
 	PlannedAt  time.Time     `json:"planned_at"`
 }
+
+// Localize shows every time of it in its TimeZone, as decoding from JSON
+// or a store loses the zone name (an offset remains). It leaves it as it
+// is when TimeZone names no zone.
+func (it *Itinerary) Localize() {
+	loc, err := LoadZone(it.TimeZone)
+	if err != nil {
+		return
+	}
+	in := func(t *time.Time) {
+		if !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
+	in(&it.Start)
+	in(&it.End)
+	in(&it.PlannedAt)
+	for i := range it.Stops {
+		in(&it.Stops[i].Arrival)
+		in(&it.Stops[i].Start)
+		in(&it.Stops[i].End)
+	}
+	for i := range it.Breaks {
+		in(&it.Breaks[i].Start)
+		in(&it.Breaks[i].End)
+	}
+}

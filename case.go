@@ -158,7 +158,7 @@ func (c *Case) Validate() error {
 	}
 	pr.add("county", checkCounty(c.County))
 	if c.Court != "" {
-		pr.add("court", checkText(c.Court, 120))
+		pr.add("court", CheckText(c.Court, 120))
 	}
 	pr.add("time_zone", CheckTimeZone(c.TimeZone))
 	pr.add("home_area.lat", geo.CheckLat(c.HomeArea.Lat))
@@ -171,7 +171,7 @@ func (c *Case) Validate() error {
 	checkLanguages(&pr, "languages", c.Languages, true)
 	c.Identity.check(&pr, "identity")
 	checkTags(&pr, "needs", c.Needs)
-	pr.add("program", checkKey(c.Program))
+	pr.add("program", CheckKey(c.Program))
 	switch c.Referral {
 	case ReferralUnspecified, ReferralCourt, ReferralAgency, ReferralAttorney, ReferralSelf:
 	default:

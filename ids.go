@@ -60,10 +60,11 @@ func NewID(prefix string) string {
 	return prefix + "_" + idEncoding.EncodeToString(b[:])
 }
 
-// checkText returns a reason why s is not acceptable free text of at most
-// max runes: it must be valid UTF-8 without control or bidirectional
-// formatting characters (which can disguise text in a console or log).
-func checkText(s string, max int) string {
+// CheckText returns a reason why s is not acceptable free text of at most
+// max runes, or "" if it is: it must be valid UTF-8 without control or
+// bidirectional formatting characters (which can disguise text in a
+// console or log).
+func CheckText(s string, max int) string {
 	if !utf8.ValidString(s) {
 		return "must be valid UTF-8"
 	}

@@ -60,7 +60,7 @@ func checkCredentials(p *problems, field string, creds []Credential) {
 	}
 	for i, c := range creds {
 		f := IndexField(field, i)
-		p.add(f+".kind", checkKey(c.Kind))
+		p.add(f+".kind", CheckKey(c.Kind))
 		if !c.Completed.valid() {
 			p.add(f+".completed", "must be a date between 1900 and 2200")
 		}
@@ -204,7 +204,7 @@ func checkName(s string) string {
 	if s == "" {
 		return "must not be empty"
 	}
-	return checkText(s, 120)
+	return CheckText(s, 120)
 }
 
 func checkKeys(p *problems, field string, keys []string) {
@@ -213,7 +213,7 @@ func checkKeys(p *problems, field string, keys []string) {
 		return
 	}
 	for i, k := range keys {
-		p.add(IndexField(field, i), checkKey(k))
+		p.add(IndexField(field, i), CheckKey(k))
 	}
 }
 

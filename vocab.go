@@ -148,7 +148,7 @@ func checkWords(p *problems, field string, words []string) {
 			p.add(IndexField(field, i), "must not be empty")
 			continue
 		}
-		p.add(IndexField(field, i), checkText(w, 80))
+		p.add(IndexField(field, i), CheckText(w, 80))
 	}
 }
 
@@ -164,9 +164,10 @@ func checkTags(p *problems, field string, tags []Tag) {
 	}
 }
 
-// checkKey validates a machine key such as a program or training name:
-// lower-case ASCII letters, digits and '_', 1–64 characters.
-func checkKey(s string) string {
+// CheckKey returns a reason why s is not a machine key such as a program or
+// training name (lower-case ASCII letters, digits and '_', 1–64
+// characters), or "" if it is one.
+func CheckKey(s string) string {
 	if s == "" {
 		return "must not be empty"
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/alongside/alongside"
@@ -207,7 +206,7 @@ func (p *Policy) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &alongside.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if r := checkText(p.Name, maxNameLen); r != "" {
+	if r := alongside.CheckText(p.Name, maxNameLen); r != "" {
 		bad("name", "%s", r)
 	}
 	ws := p.Weights.array()
@@ -279,50 +278,12 @@ func (p *Policy) Validate() error {
 func checkKeyList(bad func(field, format string, args ...any), field string, keys []string) {
 	for i, k := range keys {
 		f := alongside.IndexField(field, i)
-		if r := checkKey(k); r != "" {
+		if r := alongside.CheckKey(k); r != "" {
 			bad(f, "%s", r)
 		} else if slices.Index(keys, k) < i {
 			bad(f, "repeats %q", k)
 		}
 	}
-}
-
-// checkKey returns why s is not a machine key (lower-case ASCII letters,
-// digits and '_', 1–64 characters), or "". It matches the domain's keys
-// for programs and trainings.
-func checkKey(s string) string {
-	if s == "" {
-		return "must not be empty"
-	}
-	if len(s) > 64 {
-		return "must be at most 64 characters"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return "must be lower-case letters, digits and '_'"
-		}
-	}
-	return ""
-}
-
-// checkText returns why s is not a display text of at most max runes
-// without control characters, or "".
-func checkText(s string, max int) string {
-	n := 0
-	for _, r := range s {
-		n++
-		if r < 0x20 || r == 0x7f || r == '\uFFFD' || r >= 0x80 && r < 0xa0 {
-			return "must be printable text"
-		}
-	}
-	if n > max {
-		return fmt.Sprintf("must be at most %d characters", max)
-	}
-	if strings.TrimSpace(s) != s {
-		return "must not start or end with spaces"
-	}
-	return ""
 }
 
 // PolicySet holds a default policy and the policies of named programs.
@@ -368,7 +329,7 @@ func (s *PolicySet) Validate() error {
 	add("default", s.Default.Validate())
 	for _, k := range slices.Sorted(maps.Keys(s.Programs)) {
 		prefix := "programs." + k
-		if r := checkKey(k); r != "" {
+		if r := alongside.CheckKey(k); r != "" {
 			errs = append(errs, &alongside.FieldError{Field: prefix, Reason: "program key " + r})
 			continue
 		}

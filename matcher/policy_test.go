@@ -251,7 +251,7 @@ func TestPolicyValidate(t *testing.T) {
 	p.Travel.Max = -time.Minute
 	p.Certifications = []string{""}
 	want := []string{
-		"name: must be printable text",
+		"name: must not contain control or bidirectional formatting characters",
 		"weights.capacity: must be a number between 0 and 1000",
 		"rules: names an unknown rule",
 		`core_trainings[1]: repeats "safety"`,

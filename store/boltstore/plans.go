@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -161,31 +160,6 @@ func decodeItinerary(data []byte) (*alongside.Itinerary, error) {
 	if err := decode(data, &it); err != nil {
 		return nil, err
 	}
-	inZone(&it)
+	it.Localize()
 	return &it, nil
-}
-
-// inZone shows every time of it in its TimeZone (when it names one).
-func inZone(it *alongside.Itinerary) {
-	loc, err := alongside.LoadZone(it.TimeZone)
-	if err != nil {
-		return
-	}
-	in := func(t *time.Time) {
-		if !t.IsZero() {
-			*t = t.In(loc)
-		}
-	}
-	in(&it.Start)
-	in(&it.End)
-	in(&it.PlannedAt)
-	for i := range it.Stops {
-		in(&it.Stops[i].Arrival)
-		in(&it.Stops[i].Start)
-		in(&it.Stops[i].End)
-	}
-	for i := range it.Breaks {
-		in(&it.Breaks[i].Start)
-		in(&it.Breaks[i].End)
-	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -147,26 +146,6 @@ func decodeItinerary(data string) (*alongside.Itinerary, error) {
 	if err := json.Unmarshal([]byte(data), &it); err != nil {
 		return nil, fmt.Errorf("decode itinerary: %w", err)
 	}
-	loc, err := alongside.LoadZone(it.TimeZone)
-	if err != nil {
-		return &it, nil // stored zones are checked on save
-	}
-	in := func(t *time.Time) {
-		if !t.IsZero() {
-			*t = t.In(loc)
-		}
-	}
-	in(&it.Start)
-	in(&it.End)
-	in(&it.PlannedAt)
-	for i := range it.Stops {
-		in(&it.Stops[i].Arrival)
-		in(&it.Stops[i].Start)
-		in(&it.Stops[i].End)
-	}
-	for i := range it.Breaks {
-		in(&it.Breaks[i].Start)
-		in(&it.Breaks[i].End)
-	}
+	it.Localize()
 	return &it, nil
 }
