@@ -53,9 +53,13 @@ type Assignment struct {
 	HeldAt    time.Time `json:"held_at"`
 	ExpiresAt time.Time `json:"expires_at"` // end of the offer window; never past the case deadline
 	DecidedAt time.Time `json:"decided_at,omitzero"`
-	HeldBy    string    `json:"held_by,omitempty"`    // principal that placed the hold
-	DecidedBy string    `json:"decided_by,omitempty"` // principal that confirmed, declined or released
-	Reason    string    `json:"reason,omitempty"`     // why declined or released
+	// ConfirmedAt is when the partner accepted; it is kept when a confirmed
+	// assignment is later released (DecidedAt then moves on). Zero for a
+	// hold that was never confirmed.
+	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
+	HeldBy      string    `json:"held_by,omitempty"`    // principal that placed the hold
+	DecidedBy   string    `json:"decided_by,omitempty"` // principal that confirmed, declined or released
+	Reason      string    `json:"reason,omitempty"`     // why declined or released
 }
 
 // LiveAt reports whether a is a hold that still reserves capacity at now.

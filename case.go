@@ -105,9 +105,28 @@ type Case struct {
 
 	Load   LoadUnits  `json:"load"` // units of capacity the case costs; 0 means 1
 	Status CaseStatus `json:"status"`
+	// Escalation is the latest time coordinators were told the case needs
+	// them; nil when never. The service sets it (the 48-hour cascade and
+	// MatchCase); API updates of the case keep it.
+	Escalation *Escalation `json:"escalation,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"` // set by the store
 	UpdatedAt time.Time `json:"updated_at"` // set by the store
+}
+
+// Escalation tells coordinators that a case cannot be matched
+// automatically, or that its 48-hour deadline is near or past.
+type Escalation struct {
+	// Code is what to branch on: one of the matcher's escalation codes
+	// ("no_eligible_partner", "case_ineligible", "no_capacity",
+	// "candidates_exhausted", "deadline_near", "deadline_passed").
+	Code string `json:"code"`
+	// Reason says why in words for coordinators. It may rest on the
+	// parent's needs (42 CFR Part 2 data): show it only to roles that may
+	// see them.
+	Reason string `json:"reason"`
+	// At is when it was recorded, by the store's clock.
+	At time.Time `json:"at"`
 }
 
 // Deadline returns the instant by which the case must be matched: OpenedAt

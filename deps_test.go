@@ -40,6 +40,11 @@ var depRules = []struct {
 		why:  "the store and its helpers know nothing of the API or the solvers",
 	},
 	{
+		from: []string{"cascade"},
+		to:   []string{"server", "api", "cmd", "connectrpc.com/", "github.com/redis/", "go.etcd.io/bbolt", "store/boltstore", "store/redisstore"},
+		why:  "the matching engine works through the store interface, below the API",
+	},
+	{
 		from:   []string{"store"},
 		to:     []string{"store/boltstore", "store/redisstore"},
 		unless: []string{"store/boltstore", "store/redisstore"},

@@ -98,6 +98,42 @@
 // margin of the deadline, an offer or wait also carries an escalation, so
 // coordinators hear in time while the cascade keeps trying.
 //
+// # Batch rebalance
+//
+// Offering cases one at a time, first come first served, can give a
+// bilingual partner to a parent who speaks English and leave the next,
+// Spanish-speaking parent with nobody. [Rebalance] re-decides every open
+// case without a partner and every live hold jointly, as a Generalized
+// Assignment Problem solved by package matcher/gap: cases are jobs,
+// partners agents, a case's load units its weight, and each partner's
+// capacity minus its committed load (confirmed assignments, which never
+// move) its capacity. Pairs failing a hard rule are forbidden; candidates
+// come from an [Index], so only a case's county and program are scored.
+// The objective is
+//
+//	maximize  Σ u_c × score(p, c)  −  Σ u_c × UnmatchedPenalty
+//	          matched pairs            unmatched cases
+//
+// where u_c = 1 + min(1, max(0, (now − opened) ÷ 48 h)) is the case's
+// [Urgency]: a case at its deadline counts twice as much as a new one, so
+// between equal scores the closer deadline wins. The penalty (0 by
+// default) is finite, so a case nobody can take stays unmatched and its
+// [CaseProposal] says why in words. Ties keep the current hold. The
+// [RebalancePlan] lists a proposal per case, the changes from the current
+// holds, and the solver's status, value, bound and gap; the caller
+// applies it through the store's holds.
+//
+// # Equity report
+//
+// [Equity] summarizes outcomes for the cases opened in a period, by a
+// group key ([EquityGroupBy]: language, parent role, county, program, each
+// race or ethnicity, ICWA): cases, the share confirmed within 48 hours,
+// the mean score of confirmed matches, the share whose partner speaks the
+// parent's first language, and the median time to confirmation. A group
+// of fewer than [EquityMinCases] cases is suppressed (its figures
+// withheld), and so is the next smallest when one alone would be, so no
+// figure of a small group can be recovered by subtraction.
+//
 // # Cost
 //
 // A [Scorer] is built once per case; scoring a candidate then allocates

@@ -72,10 +72,13 @@
 // implementation and SWAP* neighborhood", Computers & Operations Research
 // 140, 2022. The local search may pass through infeasible solutions: time
 // warp, excess working or driving time and excess load are penalised, with
-// weights adapted to the share of feasible local optima, and a local
+// weights (starting at ten average arcs per unit) adapted every 50 runs to
+// the share of feasible local optima, and a local
 // optimum that breaks a constraint is repaired under stiffer weights. A
+// candidate whose recreate leaves out more jobs than the current solution
+// is dropped before the local search (but see the fleet phase below). A
 // simulated-annealing criterion with a temperature falling over the budget
-// accepts the result.
+// accepts the result if it keeps every constraint.
 //
 // Time-window feasibility is evaluated in O(1) per move by concatenating
 // summaries of route segments (duration, time warp, earliest and latest
@@ -83,9 +86,29 @@
 // breaks fall back to simulating the candidate route, which is exact but
 // linear in its length: fine for a partner's day.
 //
-// With MinimizeVehicles, a fleet minimisation phase comes first: it
-// empties the route whose jobs were least often left out, then ruins and
-// recreates with the fleet capped, accepting solutions that leave out
-// fewer jobs or jobs left out less often (absence counters, SISR §6),
-// until all fit; it repeats while the budget's first half lasts.
+// With MinimizeVehicles, a fleet minimisation phase comes first. On
+// problems of single windows without breaks it removes routes by the
+// ejection pool of Nagata & Bräysy, "A powerful route minimization
+// heuristic for the vehicle routing problem with time windows",
+// Operations Research Letters 37(5), 2009: the jobs of the shortest route
+// go into a pool; each in turn goes where it fits or, failing that, where
+// ejecting at most five jobs of one route lets it fit, the ejected jobs
+// being those whose failure counters (raised each time a job finds no
+// place) sum least, found by a depth-first search pruned by time warp;
+// random feasible relocations and swaps between routes then perturb the
+// solution. Otherwise it empties the route whose jobs were least often
+// left out, then ruins and recreates with the fleet capped, accepting
+// solutions that leave out fewer jobs or jobs left out less often
+// (absence counters, SISR §6). The phase takes at most 80% of the budget
+// and ends early when 35% passes without saving a vehicle. The annealing
+// that follows keeps the fleet: when the recreate leaves jobs out, the
+// ejection pool places them (up to 50 moves) or the candidate is dropped,
+// and the penalties become a hundred times stiffer, since a tight fleet
+// leaves the penalised local search little to gain from violations.
+//
+// # Time
+//
+// [Options.TimeLimit] counts wall-clock time, or whatever [Options.Clock]
+// measures (a benchmark passes the process's CPU time). The context is
+// checked between iterations and between the local search's sweeps.
 package scheduler

@@ -124,8 +124,9 @@ func newLocalSearch(m *model, rng *rand.Rand) *localSearch {
 	return &localSearch{m: m, narc: m.narc, nn: len(m.nodes), rng: rng, b: builder{m: m}}
 }
 
-// run applies improving moves until none is left.
-func (ls *localSearch) run(s *solution) {
+// run applies improving moves until none is left or stop reports true
+// (checked once per sweep).
+func (ls *localSearch) run(s *solution, stop func() bool) {
 	m := ls.m
 	ls.s = s
 	ls.order = ls.order[:0]
@@ -135,7 +136,7 @@ func (ls *localSearch) run(s *solution) {
 		}
 	}
 	ls.rng.Shuffle(len(ls.order), func(a, b int) { ls.order[a], ls.order[b] = ls.order[b], ls.order[a] })
-	for loop := 0; loop < 1000; loop++ {
+	for loop := 0; loop < 1000 && !stop(); loop++ {
 		improved := false
 		for _, u := range ls.order {
 			last := s.tested[u]

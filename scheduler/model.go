@@ -171,7 +171,7 @@ type model struct {
 	rank        []int // priority rank, 0 = lowest
 	vehW        float64
 	neighbors   [][]int32 // granular neighbourhood of each job
-	near        [][]int32 // all jobs by distance, for ruin
+	near        [][]int32 // the nearest jobs (up to 100) by distance, for ruin
 	types       int
 	maxBreaks   int
 	avgArc      float64
@@ -404,20 +404,18 @@ func (m *model) weights(obj Objective) {
 
 // buildNeighbors sets the granular neighbourhoods: for each job the jobs
 // most likely to be its neighbours in a good route, by distance corrected
-// for waiting and time-window clashes (Vidal et al. 2013).
+// for waiting and time-window clashes (Vidal et al. 2013), and the jobs
+// nearest to it, for the ruin.
 func (m *model) buildNeighbors() {
-	const k = 40
+	const k = 40      // granular neighbours
+	const kNear = 100 // nearest jobs kept for the ruin
 	n := m.nJobs
 	m.neighbors = make([][]int32, n)
 	m.near = make([][]int32, n)
-	type cand struct {
-		j int32
-		c float64
-	}
-	cs := make([]cand, 0, n)
+	var top, nearest []cand
 	for i := range n {
 		a := &m.nodes[i]
-		cs = cs[:0]
+		top, nearest = top[:0], nearest[:0]
 		for j := range n {
 			if j == i {
 				continue
@@ -431,40 +429,43 @@ func (m *model) buildNeighbors() {
 				warp := max(x.ready+x.service+t-y.due, 0)
 				c = min(c, m.dist[int(x.loc)*m.nLoc+int(y.loc)]+0.2*wait+warp)
 			}
-			cs = append(cs, cand{int32(j), c})
+			top = keepBest(top, cand{int32(j), c}, k)
+			nearest = keepBest(nearest, cand{int32(j), m.dist[int(a.loc)*m.nLoc+int(b.loc)]}, kNear)
 		}
-		slices.SortStableFunc(cs, func(x, y cand) int {
-			switch {
-			case x.c < y.c:
-				return -1
-			case x.c > y.c:
-				return 1
-			}
-			return 0
-		})
-		nb := make([]int32, 0, min(k, len(cs)))
-		for _, c := range cs[:min(k, len(cs))] {
-			nb = append(nb, c.j)
+		m.neighbors[i] = make([]int32, len(top))
+		for x, c := range top {
+			m.neighbors[i][x] = c.j
 		}
-		m.neighbors[i] = nb
-		// Ruin adjacency: plain distance.
-		slices.SortStableFunc(cs, func(x, y cand) int {
-			dx := m.dist[int(a.loc)*m.nLoc+int(m.nodes[x.j].loc)]
-			dy := m.dist[int(a.loc)*m.nLoc+int(m.nodes[y.j].loc)]
-			switch {
-			case dx < dy:
-				return -1
-			case dx > dy:
-				return 1
-			}
-			return 0
-		})
-		near := make([]int32, len(cs))
-		for x, c := range cs {
-			near[x] = c.j
+		m.near[i] = make([]int32, len(nearest))
+		for x, c := range nearest {
+			m.near[i][x] = c.j
 		}
-		m.near[i] = near
 	}
+}
+
+// cand is a job and its distance to another, for buildNeighbors.
+type cand struct {
+	j int32
+	c float64
+}
+
+// keepBest inserts x into the ascending list best (by distance, then job)
+// if it is among the k smallest, and returns the list.
+func keepBest(best []cand, x cand, k int) []cand {
+	less := func(a, b cand) bool { return a.c < b.c || a.c == b.c && a.j < b.j }
+	if len(best) == k && !less(x, best[k-1]) {
+		return best
+	}
+	p := len(best)
+	for p > 0 && less(x, best[p-1]) {
+		p--
+	}
+	if len(best) < k {
+		best = append(best, cand{})
+	}
+	copy(best[p+1:], best[p:len(best)-1])
+	best[p] = x
+	return best
 }
 
 func (m *model) canServe(v int, j int32) bool {

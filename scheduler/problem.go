@@ -157,12 +157,15 @@ type Objective struct {
 // Options controls a [Solve] run. The zero value is not enough: set a
 // TimeLimit, an Iteration limit, or pass a context with a deadline.
 type Options struct {
-	// TimeLimit bounds the wall-clock time of the run; 0 means none.
+	// TimeLimit bounds the wall-clock time of the run (or the time Clock
+	// measures); 0 means none.
 	// Results under a time limit depend on the machine's speed and load.
 	TimeLimit time.Duration
 	// Iterations bounds the number of improvement iterations; 0 means none.
-	// An iteration of the fleet minimisation phase (MinimizeVehicles), which
-	// runs no local search, counts as a tenth.
+	// A step of the fleet minimisation phase (MinimizeVehicles: an
+	// ejection-pool move or a ruin and recreate), which runs no local
+	// search, counts as a tenth, as does a pool move that completes an
+	// annealing candidate.
 	// With an iteration limit and no time limit, a run is deterministic
 	// for its Seed.
 	Iterations int
@@ -173,6 +176,13 @@ type Options struct {
 	// Progress, if not nil, is called synchronously on every new best
 	// solution.
 	Progress func(Progress)
+	// Clock, if not nil, measures the run against TimeLimit instead of the
+	// wall clock: the run ends once Clock has advanced by TimeLimit since
+	// Solve began. A benchmark passes the process's CPU time so that its
+	// limits do not depend on the machine's load. Clock must be monotonic
+	// and safe to call often; it does not affect Stats.Elapsed. (The same
+	// shape as matcher/gap's Options.Clock and the stores' clocks.)
+	Clock func() time.Time
 }
 
 // Progress reports a new best solution during a run.

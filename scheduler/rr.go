@@ -30,14 +30,13 @@ type ruinRecreate struct {
 }
 
 func newRuinRecreate(m *model, rng *rand.Rand, possible []bool) *ruinRecreate {
-	return &ruinRecreate{m: m, rng: rng, avgRem: 10, maxLen: 10, splitP: 0.5, beta: 0.01, blink: 0.01,
+	return &ruinRecreate{m: m, rng: rng, avgRem: 15, maxLen: 10, splitP: 0.5, beta: 0.01, blink: 0.01,
 		ruined: make([]int, m.nVeh), b: builder{m: m}, possible: possible, keys: make([]float64, m.nJobs)}
 }
 
-// ruin removes strings of jobs; the removed jobs join s.unassigned. The
-// ruin centres on hint if it is a job, else on a random served job. It
+// ruin removes strings of jobs; the removed jobs join s.unassigned. It
 // returns the number removed.
-func (rr *ruinRecreate) ruin(s *solution, pen *penalties, hint int32) int {
+func (rr *ruinRecreate) ruin(s *solution, pen *penalties) int {
 	m := rr.m
 	used := s.used()
 	if used == 0 {
@@ -47,9 +46,9 @@ func (rr *ruinRecreate) ruin(s *solution, pen *penalties, hint int32) int {
 	lsMax := min(rr.maxLen, float64(served)/float64(used))
 	ksMax := 4*rr.avgRem/(1+lsMax) - 1
 	ks := int(rr.rng.Float64()*ksMax) + 1
-	// A random served job seeds the ruin, or the hint.
-	seed := hint
-	for k := 0; seed < 0 && k < 4*m.nJobs; k++ {
+	// A random served job seeds the ruin.
+	seed := int32(-1)
+	for range 4 * m.nJobs {
 		c := int32(rr.rng.IntN(m.nJobs))
 		if s.routeOf[c] >= 0 {
 			seed = c
@@ -256,46 +255,4 @@ func (rr *ruinRecreate) best(s *solution, j int32, mayOpen bool, pen *penalties)
 		}
 	}
 	return bestR, bestP
-}
-
-// insertPenalized puts every pending job of s at its cheapest position in
-// a used route, constraint violations priced by pen rather than forbidden;
-// the local search then repairs what it can.
-func (rr *ruinRecreate) insertPenalized(s *solution, pen *penalties) {
-	m := rr.m
-	rr.pending = append(rr.pending[:0], s.unassigned...)
-	keep := s.unassigned[:0]
-	for _, j := range rr.pending {
-		if !rr.possible[j] {
-			keep = append(keep, j)
-		}
-	}
-	s.unassigned = keep
-	for _, j := range rr.pending {
-		if !rr.possible[j] {
-			continue
-		}
-		bestCost, bestR, bestP := math.Inf(1), -1, -1
-		for ri := range s.routes {
-			r := &s.routes[ri]
-			if r.jobs() == 0 || !m.canServe(r.v, j) {
-				continue
-			}
-			for p := 0; p < len(r.nodes)-1; p++ {
-				b := &rr.b
-				b.reset(r)
-				b.prefix(r, p)
-				b.node(j)
-				if c := b.finishSuffix(r, p+1, pen) - r.cost; c < bestCost {
-					bestCost, bestR, bestP = c, ri, p
-				}
-			}
-		}
-		if bestR < 0 {
-			s.unassigned = append(s.unassigned, j)
-			continue
-		}
-		s.insertJob(j, bestR, bestP)
-		m.update(s, bestR, pen)
-	}
 }

@@ -26,15 +26,16 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 	begin := time.Now()
 	var cancel context.CancelFunc
 	runCtx := ctx
-	if opts.TimeLimit > 0 {
+	if opts.TimeLimit > 0 && opts.Clock == nil {
 		runCtx, cancel = context.WithTimeout(ctx, opts.TimeLimit)
 	} else {
 		runCtx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
 
+	se := newSearch(opts, begin)
 	m := compile(p, opts.Objective)
-	se := newSearch(m, opts, begin)
+	se.init(m)
 	best := se.run(runCtx)
 
 	sol := m.output(best, se.reasons)
@@ -56,6 +57,7 @@ type search struct {
 	m        *model
 	opts     Options
 	begin    time.Time
+	clock0   time.Time // Options.Clock at the start
 	rng      *rand.Rand
 	rr       *ruinRecreate
 	ls       *localSearch
@@ -64,7 +66,8 @@ type search struct {
 	reasons  []Reason // per job, for jobs no vehicle can serve alone
 	iter     int
 	// work counts iterations against Options.Iterations: a fleet
-	// minimisation iteration, without local search, counts as fleetWork.
+	// minimisation step or an ejection-pool move, without local search,
+	// counts as fleetWork.
 	work    float64
 	history []Progress
 	bestObj float64
@@ -73,15 +76,24 @@ type search struct {
 	lsRuns, lsFeasible int
 }
 
-func newSearch(m *model, opts Options, begin time.Time) *search {
+// newSearch starts the run's clock; init then sets up the search on m.
+func newSearch(opts Options, begin time.Time) *search {
+	se := &search{opts: opts, begin: begin}
+	if opts.Clock != nil {
+		se.clock0 = opts.Clock()
+	}
+	return se
+}
+
+func (se *search) init(m *model) {
+	opts := se.opts
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	se := &search{m: m, opts: opts, begin: begin, rng: rng}
+	se.m, se.rng = m, rng
 	se.possible, se.reasons = m.alone()
 	se.rr = newRuinRecreate(m, rng, se.possible)
 	se.ls = newLocalSearch(m, rng)
-	se.pen = penalties{time: m.avgArc / max(m.avgDur(), 1e-9), load: m.avgArc, vehicle: m.vehW}
+	se.pen = penalties{time: initialPenalty * m.avgArc / max(m.avgDur(), 1e-9), load: initialPenalty * m.avgArc, vehicle: m.vehW}
 	se.bestObj = math.Inf(1)
-	return se
 }
 
 func (m *model) avgDur() float64 {
@@ -102,13 +114,25 @@ func (se *search) progress() float64 {
 		f = se.work / float64(se.opts.Iterations)
 	}
 	if se.opts.TimeLimit > 0 {
-		f = max(f, float64(time.Since(se.begin))/float64(se.opts.TimeLimit))
+		f = max(f, float64(se.elapsed())/float64(se.opts.TimeLimit))
 	}
 	return min(f, 1)
 }
 
+// elapsed is the time spent against the TimeLimit: by Options.Clock if
+// set, else by the wall clock.
+func (se *search) elapsed() time.Duration {
+	if se.opts.Clock != nil {
+		return se.opts.Clock().Sub(se.clock0)
+	}
+	return time.Since(se.begin)
+}
+
 func (se *search) done(ctx context.Context) bool {
 	if se.opts.Iterations > 0 && se.work >= float64(se.opts.Iterations) {
+		return true
+	}
+	if se.opts.Clock != nil && se.opts.TimeLimit > 0 && se.elapsed() >= se.opts.TimeLimit {
 		return true
 	}
 	return ctx.Err() != nil
@@ -153,12 +177,12 @@ func (m *model) plainCost(s *solution) float64 {
 // improve runs the local search on s, and again under stiffer penalties
 // if the result breaks a constraint. It adapts the penalties towards a
 // share of feasible local optima.
-func (se *search) improve(s *solution) {
+func (se *search) improve(ctx context.Context, s *solution) {
 	m := se.m
 	se.ls.pen = se.pen
 	se.ls.pen.vehicle = 0
 	m.repriceAll(s, &se.ls.pen)
-	se.ls.run(s)
+	se.ls.run(s, func() bool { return se.done(ctx) })
 	feasible := m.feasibleSol(s)
 	se.lsRuns++
 	if feasible {
@@ -168,7 +192,7 @@ func (se *search) improve(s *solution) {
 		se.ls.pen.time *= 10
 		se.ls.pen.load *= 10
 		m.repriceAll(s, &se.ls.pen)
-		se.ls.run(s)
+		se.ls.run(s, func() bool { return se.done(ctx) })
 		feasible = m.feasibleSol(s)
 	}
 	if se.lsRuns == 50 {
@@ -186,6 +210,20 @@ func (se *search) improve(s *solution) {
 	m.repriceAll(s, &se.pen)
 }
 
+// polish runs the local search on the feasible s under penalties
+// tightPenalty times stiffer, so that it shortens routes without trading
+// constraints away (the caller still checks).
+func (se *search) polish(ctx context.Context, s *solution) {
+	m := se.m
+	se.ls.pen = se.pen
+	se.ls.pen.vehicle = 0
+	se.ls.pen.time *= tightPenalty
+	se.ls.pen.load *= tightPenalty
+	m.repriceAll(s, &se.ls.pen)
+	se.ls.run(s, func() bool { return se.done(ctx) })
+	m.repriceAll(s, &se.pen)
+}
+
 func (se *search) run(ctx context.Context) *solution {
 	m := se.m
 	cur := newSolution(m)
@@ -199,7 +237,7 @@ func (se *search) run(ctx context.Context) *solution {
 	if m.nJobs == 0 {
 		return se.best
 	}
-	se.improve(cur)
+	se.improve(ctx, cur)
 	se.consider(cur)
 
 	if se.opts.Objective.MinimizeVehicles {
@@ -223,6 +261,18 @@ func (se *search) anneal(ctx context.Context, cur *solution) {
 	t0, tf := 0.5*scale, 0.005*scale
 	start := se.progress()
 	maxRoutes := m.nVeh
+	var ej *ejector
+	if m.vehW > 0 {
+		// The fleet is as small as the fleet phase could make it: a
+		// penalised local search under the usual weights wanders among
+		// violations it cannot repair.
+		se.pen.time *= tightPenalty
+		se.pen.load *= tightPenalty
+		if m.fast {
+			ej = newEjector(se)
+			ej.perturbMoves = 0
+		}
+	}
 	for !se.done(ctx) {
 		se.iter++
 		se.work++
@@ -232,17 +282,22 @@ func (se *search) anneal(ctx context.Context, cur *solution) {
 		}
 		temp := t0 * math.Pow(tf/t0, f)
 		cand.copyFrom(cur)
-		se.rr.ruin(cand, &se.pen, -1)
+		se.rr.ruin(cand, &se.pen)
 		if m.vehW > 0 {
 			maxRoutes = cur.used()
 		}
 		se.rr.recreate(cand, maxRoutes, &se.pen)
 		if se.missing(cand) > se.missing(cur) {
-			// Jobs that fit nowhere go where they break the least; the
-			// penalised local search may repair that.
-			se.rr.insertPenalized(cand, &se.pen)
+			// Jobs were left out: with a full fleet and the segment
+			// algebra, make room by ejections (Nagata & Bräysy);
+			// otherwise give the candidate up (putting them where they
+			// break least for the penalised local search to repair
+			// cost ten times the time on partners' days for no gain).
+			if ej == nil || !ej.fill(cand, func() bool { return se.done(ctx) }, ejSteps) {
+				continue
+			}
 		}
-		se.improve(cand)
+		se.improve(ctx, cand)
 		if !m.feasibleSol(cand) {
 			continue
 		}
@@ -282,15 +337,7 @@ func (se *search) minimizeFleet(ctx context.Context, cur *solution) {
 		}
 		return t
 	}
-	missing := func(s *solution) int {
-		n := 0
-		for _, j := range s.unassigned {
-			if se.possible[j] {
-				n++
-			}
-		}
-		return n
-	}
+	missing := se.missing
 	baseMissing := missing(se.best)
 	lb := m.fleetBound()
 	cand := newSolution(m)
@@ -318,23 +365,52 @@ func (se *search) minimizeFleet(ctx context.Context, cur *solution) {
 	if cur.used() <= lb {
 		return
 	}
+	// The phase gets at most fleetShare of the budget, and ends when
+	// fleetStall of it passes without a vehicle saved.
+	const share, stall = fleetShare, fleetStall
+	lastWin := se.progress()
+	if m.fast {
+		ej := newEjector(se)
+		stop := func() bool {
+			p := se.progress()
+			return se.done(ctx) || p >= share || p-lastWin >= stall
+		}
+		cur.copyFrom(se.best)
+		for !stop() {
+			cand.copyFrom(cur)
+			if !ej.removeRoute(cand, stop) {
+				continue
+			}
+			se.consider(cand)
+			cur.copyFrom(cand)
+			se.polish(ctx, cand)
+			if !m.feasibleSol(cand) {
+				// The local search left a violation: keep the solution
+				// the ejections found.
+				cand.copyFrom(cur)
+			}
+			se.consider(cand)
+			if cand.used() <= lb {
+				return
+			}
+			lastWin = se.progress()
+			cur.copyFrom(cand)
+		}
+		return
+	}
 	cur.copyFrom(se.best)
 	removeRoute(cur)
 	limit := cur.used()
 	curMiss, curAbs := missing(cur), sumAbs(cur.unassigned)
-	// The phase gets at most half the budget, and ends when a fifth of it
-	// passes without a vehicle saved.
-	const share, stall = 0.5, 0.2
-	lastWin := se.progress()
 	for !se.done(ctx) && se.progress() < share && se.progress()-lastWin < stall {
 		se.iter++
 		se.work += fleetWork
 		cand.copyFrom(cur)
-		se.rr.ruin(cand, &se.pen, -1)
+		se.rr.ruin(cand, &se.pen)
 		se.rr.recreate(cand, limit, &se.pen)
 		miss := missing(cand)
 		if miss <= baseMissing {
-			se.improve(cand)
+			se.improve(ctx, cand)
 			se.consider(cand)
 			if cand.used() <= lb {
 				return
@@ -357,6 +433,26 @@ func (se *search) minimizeFleet(ctx context.Context, cur *solution) {
 		curAbs = sumAbs(cur.unassigned)
 	}
 }
+
+// fleetShare is the most of the budget the fleet minimisation phase may
+// use, and fleetStall how much of it may pass without saving a vehicle.
+// Vehicles come first, so the phase gets most of the budget; the annealing
+// that follows has what is left to shorten the routes.
+const fleetShare, fleetStall = 0.8, 0.35
+
+// initialPenalty scales the first penalty weights: a unit of time warp
+// or excess load costs ten average arcs' worth of distance per time unit
+// (or of load). Under lighter weights the local search on tight instances
+// (200 customers, narrow windows) ends in violations it cannot repair for
+// longer than the adaptation every 50 runs takes to catch up.
+const initialPenalty = 10
+
+// tightPenalty multiplies the penalty weights once the fleet phase is over.
+const tightPenalty = 100
+
+// ejSteps bounds the pool moves that complete a candidate of the
+// annealing when its fleet is full.
+const ejSteps = 50
 
 // fleetWork is what a fleet minimisation iteration counts against
 // Options.Iterations: it costs about a tenth of one with local search.

@@ -145,6 +145,9 @@ func caseToProto(c *alongside.Case, current *alongside.Assignment) *alongsidev1.
 	if current != nil {
 		m.CurrentAssignment = assignmentSummaryToProto(current)
 	}
+	if c.Escalation != nil {
+		m.Escalation = escalationToProto(c.Escalation)
+	}
 	return m
 }
 
@@ -242,20 +245,21 @@ func appointmentFromProto(m *alongsidev1.Appointment) (*alongside.Appointment, e
 // assignmentToProto returns a as an API message.
 func assignmentToProto(a *alongside.Assignment) *alongsidev1.Assignment {
 	return &alongsidev1.Assignment{
-		Id:        string(a.ID),
-		OrgId:     string(a.Org),
-		CaseId:    string(a.Case),
-		PartnerId: string(a.Partner),
-		Units:     int32(a.Units),
-		State:     enumToProto[alongsidev1.AssignmentState](a.State),
-		Score:     a.Score,
-		Factors:   mapSlice(a.Factors, factorToProto),
-		HeldAt:    timestampProto(a.HeldAt),
-		ExpiresAt: timestampProto(a.ExpiresAt),
-		DecidedAt: timestampProto(a.DecidedAt),
-		HeldBy:    a.HeldBy,
-		DecidedBy: a.DecidedBy,
-		Reason:    a.Reason,
+		Id:          string(a.ID),
+		OrgId:       string(a.Org),
+		CaseId:      string(a.Case),
+		PartnerId:   string(a.Partner),
+		Units:       int32(a.Units),
+		State:       enumToProto[alongsidev1.AssignmentState](a.State),
+		Score:       a.Score,
+		Factors:     mapSlice(a.Factors, factorToProto),
+		HeldAt:      timestampProto(a.HeldAt),
+		ExpiresAt:   timestampProto(a.ExpiresAt),
+		DecidedAt:   timestampProto(a.DecidedAt),
+		HeldBy:      a.HeldBy,
+		DecidedBy:   a.DecidedBy,
+		Reason:      a.Reason,
+		ConfirmedAt: timestampProto(a.ConfirmedAt),
 	}
 }
 
@@ -274,12 +278,13 @@ func assignmentFromProto(m *alongsidev1.Assignment) (*alongside.Assignment, erro
 		Factors: mapSlice(m.GetFactors(), func(f *alongsidev1.Factor) alongside.Factor {
 			return alongside.Factor{Name: f.GetName(), Value: f.GetValue(), Weight: f.GetWeight(), Reason: f.GetReason()}
 		}),
-		HeldAt:    d.instant("held_at", m.GetHeldAt(), nil),
-		ExpiresAt: d.instant("expires_at", m.GetExpiresAt(), nil),
-		DecidedAt: d.instant("decided_at", m.GetDecidedAt(), nil),
-		HeldBy:    m.GetHeldBy(),
-		DecidedBy: m.GetDecidedBy(),
-		Reason:    m.GetReason(),
+		HeldAt:      d.instant("held_at", m.GetHeldAt(), nil),
+		ExpiresAt:   d.instant("expires_at", m.GetExpiresAt(), nil),
+		DecidedAt:   d.instant("decided_at", m.GetDecidedAt(), nil),
+		ConfirmedAt: d.instant("confirmed_at", m.GetConfirmedAt(), nil),
+		HeldBy:      m.GetHeldBy(),
+		DecidedBy:   m.GetDecidedBy(),
+		Reason:      m.GetReason(),
 	}
 	return a, d.err()
 }
@@ -474,8 +479,13 @@ func updatedPartner(cur *alongside.Partner, req *alongsidev1.UpdatePartnerReques
 
 // updatedCase returns the stored case cur changed by req like
 // updatedPartner.
+// The case's escalation is the service's, so it is kept.
 func updatedCase(cur *alongside.Case, req *alongsidev1.UpdateCaseRequest) (*alongside.Case, error) {
-	return decodeUpdate("case", caseToProto(cur, nil), req.GetCase(), req.GetUpdateMask(), req.GetVersion(), caseFromProto)
+	c, err := decodeUpdate("case", caseToProto(cur, nil), req.GetCase(), req.GetUpdateMask(), req.GetVersion(), caseFromProto)
+	if c != nil {
+		c.Escalation = cur.Escalation
+	}
+	return c, err
 }
 
 // updatedAppointment returns the stored appointment cur changed by req like

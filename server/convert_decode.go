@@ -34,6 +34,13 @@ func (d *decoder) fail(field, reason string) {
 	d.errs = append(d.errs, &alongside.FieldError{Field: field, Reason: reason})
 }
 
+// add collects err, a FieldError (or several, joined), unless it is nil.
+func (d *decoder) add(err error) {
+	if err != nil {
+		d.errs = append(d.errs, err)
+	}
+}
+
 // err returns the collected problems joined, or nil.
 func (d *decoder) err() error { return errors.Join(d.errs...) }
 
@@ -289,7 +296,7 @@ func checkRecord(prefix string, r domainRecord, decodeErr error) error {
 // mask.
 func outputOnly(name protoreflect.Name) bool {
 	switch name {
-	case "id", "org_id", "version", "created_at", "updated_at", "deadline", "current_assignment", "current_load":
+	case "id", "org_id", "version", "created_at", "updated_at", "deadline", "current_assignment", "current_load", "escalation":
 		return true
 	}
 	return false

@@ -69,6 +69,8 @@ func FuzzProtoJSONRequest(f *testing.F) {
 		&alongsidev1.CreatePartnerRequest{}, &alongsidev1.CreateCaseRequest{}, &alongsidev1.CreateAppointmentRequest{},
 		&alongsidev1.UpdatePartnerRequest{}, &alongsidev1.UpdateCaseRequest{}, &alongsidev1.UpdateAppointmentRequest{},
 		&alongsidev1.ListPartnersRequest{}, &alongsidev1.ListCasesRequest{}, &alongsidev1.ListAppointmentsRequest{},
+		&alongsidev1.MatchCaseRequest{}, &alongsidev1.DeclineAssignmentRequest{}, &alongsidev1.ListPendingHoldsRequest{},
+		&alongsidev1.ExplainMatchRequest{}, &alongsidev1.RebalanceRequest{}, &alongsidev1.GetEquityReportRequest{},
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, typ := range types {

@@ -144,7 +144,7 @@ func testAssignment() *alongside.Assignment {
 			{Name: "language", Value: 1, Weight: 3, Reason: "speaks Spanish, the parent's first language"},
 			{Name: "travel", Value: 0.4, Weight: 1, Reason: "55 minutes from the parent's area"},
 		},
-		HeldAt: held, ExpiresAt: held.Add(4 * time.Hour), DecidedAt: held.Add(time.Hour),
+		HeldAt: held, ExpiresAt: held.Add(4 * time.Hour), DecidedAt: held.Add(time.Hour), ConfirmedAt: held.Add(time.Hour),
 		HeldBy: "intake@example.org", DecidedBy: "rosa@example.org",
 	}
 }
@@ -348,6 +348,18 @@ func decodeRequest(tb testing.TB, req proto.Message) (any, error) {
 		return caseQuery(r)
 	case *alongsidev1.ListAppointmentsRequest:
 		return appointmentQuery(r)
+	case *alongsidev1.MatchCaseRequest:
+		return matchCaseRequest(r)
+	case *alongsidev1.DeclineAssignmentRequest:
+		return transitionRequest(r.GetAssignmentId(), r.GetReason())
+	case *alongsidev1.ListPendingHoldsRequest:
+		return pendingHoldsQuery(r)
+	case *alongsidev1.ExplainMatchRequest:
+		return nil, explainRequest(r)
+	case *alongsidev1.RebalanceRequest:
+		return rebalanceRequest(r)
+	case *alongsidev1.GetEquityReportRequest:
+		return equityRequest(r)
 	}
 	tb.Fatalf("no decoder for %T", req)
 	return nil, nil

@@ -493,12 +493,14 @@ func TestHealthAndReflection(t *testing.T) {
 	for _, n := range names {
 		listed = append(listed, string(n))
 	}
-	if !slices.Contains(listed, alongsidev1connect.RosterServiceName) {
-		t.Errorf("reflection lists %v; want %s", listed, alongsidev1connect.RosterServiceName)
+	for _, name := range []string{alongsidev1connect.RosterServiceName, alongsidev1connect.MatchServiceName, alongsidev1connect.ScheduleServiceName} {
+		if !slices.Contains(listed, name) {
+			t.Errorf("reflection lists %v; want %s", listed, name)
+		}
 	}
 	// Services without handlers yet are not registered: no stubs.
-	if slices.Contains(listed, alongsidev1connect.MatchServiceName) {
-		t.Errorf("reflection lists %s, which has no handler yet", alongsidev1connect.MatchServiceName)
+	if slices.Contains(listed, alongsidev1connect.CapacityServiceName) {
+		t.Errorf("reflection lists %s, which has no handler yet", alongsidev1connect.CapacityServiceName)
 	}
 }
 

@@ -14,6 +14,7 @@ type metrics struct {
 	registry     *prometheus.Registry
 	rpcs         *prometheus.CounterVec
 	holdsExpired prometheus.Counter
+	escalations  prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -27,8 +28,12 @@ func newMetrics() *metrics {
 			Namespace: "alongside", Name: "holds_expired_total",
 			Help: "Holds this replica's sweeper marked expired.",
 		}),
+		escalations: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "alongside", Name: "escalations_total",
+			Help: "Escalations to coordinators this replica recorded.",
+		}),
 	}
-	m.registry.MustRegister(m.rpcs, m.holdsExpired,
+	m.registry.MustRegister(m.rpcs, m.holdsExpired, m.escalations,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/alongside/alongside/api/gen/alongside/v1/alongsidev1connect"
 	"github.com/alongside/alongside/audit"
 	"github.com/alongside/alongside/cascade"
+	"github.com/alongside/alongside/matcher"
 	"github.com/alongside/alongside/store"
 )
 
@@ -52,10 +53,20 @@ type Config struct {
 	// ReadinessInterval is how often Serve probes the store for health
 	// checks. Zero means one second.
 	ReadinessInterval time.Duration
+	// Policies are the matching policies by program. Nil means
+	// matcher.DefaultPolicy().
+	Policies *matcher.PolicySet
+	// CascadeInterval is how often Serve's 48-hour cascade looks for cases
+	// due a step (declines and releases wake it at once). Zero means one
+	// second.
+	CascadeInterval time.Duration
+	// NewCaseGrace is how long the cascade leaves a new case to the intake
+	// worker's own MatchCase. Zero means 5 minutes.
+	NewCaseGrace time.Duration
 }
 
 // services are the API services this server registers, for health checks.
-var services = []string{alongsidev1connect.RosterServiceName, alongsidev1connect.ScheduleServiceName}
+var services = []string{alongsidev1connect.RosterServiceName, alongsidev1connect.MatchServiceName, alongsidev1connect.ScheduleServiceName}
 
 // Server serves Alongside's Connect API (Connect, gRPC and gRPC-Web on one
 // port) with gRPC health checking and server reflection.
@@ -65,6 +76,9 @@ type Server struct {
 	health  *grpchealth.StaticChecker
 	mux     *http.ServeMux
 	metrics *metrics
+	engine  *cascade.Engine
+
+	policyVersion string
 }
 
 // New returns a Server for cfg.
@@ -87,13 +101,22 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ReadinessInterval <= 0 {
 		cfg.ReadinessInterval = time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	if cfg.Policies == nil {
+		cfg.Policies = matcher.DefaultPolicy()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(), policyVersion: policyVersion(cfg.Policies)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.engine = &cascade.Engine{
+		Store: cfg.Store, Policies: cfg.Policies, Interval: cfg.CascadeInterval,
+		NewCaseGrace: cfg.NewCaseGrace, Logger: s.log,
+		OnEscalate: func(alongside.OrgID, alongside.CaseID, *alongside.Escalation) { s.metrics.escalations.Inc() },
 	}
 
 	cs := connect.NewServer(s.recoverPanics, s.logCalls)
 	alongsidev1connect.RegisterRosterServiceHandler(cs, &rosterService{s: s})
+	alongsidev1connect.RegisterMatchServiceHandler(cs, &matchService{s: s})
 	alongsidev1connect.RegisterScheduleServiceHandler(cs, &scheduleService{s: s})
 	grpcreflect.Register(cs)
 
@@ -130,11 +153,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Store:     s.cfg.Store,
 		Interval:  s.cfg.SweepInterval,
 		Logger:    s.log,
-		OnExpired: func(*alongside.Assignment) { s.metrics.holdsExpired.Inc() },
+		OnExpired: func(*alongside.Assignment) { s.metrics.holdsExpired.Inc(); s.engine.Kick() },
 	}
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = sweeper.Run(bgCtx) })
+	wg.Go(func() { _ = s.engine.Run(bgCtx) })
 	wg.Go(func() { s.watchStore(bgCtx) })
 	defer wg.Wait()
 	defer stopBackground()
@@ -164,6 +188,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("stopped")
 	return nil
 }
+
+// kickCascade wakes the cascade after a change that may need the next
+// offer.
+func (s *Server) kickCascade() { s.engine.Kick() }
 
 // setServing sets the health of the server and its services.
 func (s *Server) setServing(ok bool) {

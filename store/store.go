@@ -57,6 +57,10 @@ type Store interface {
 	// ListAudit returns up to limit audit events of org with Seq > after,
 	// in Seq order.
 	ListAudit(ctx context.Context, org alongside.OrgID, after uint64, limit int) ([]audit.Event, error)
+	// AuditHead returns the Seq of org's latest audit event, 0 when it has
+	// none: a reader that loads a snapshot after reading the head and then
+	// follows ListAudit from it misses no change.
+	AuditHead(ctx context.Context, org alongside.OrgID) (uint64, error)
 	// Orgs returns every organization that has records, sorted.
 	Orgs(ctx context.Context) ([]alongside.OrgID, error)
 	// Close releases the store's resources.
@@ -425,4 +429,26 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Walk pages through a list until its end: list reads the page at
+// cursor.After (the caller's query holds cursor), and every item goes to
+// fn. It stops at the first error, or when ctx is done.
+func Walk[T any](ctx context.Context, cursor *Cursor, list func() (Page[T], error), fn func(T)) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := list()
+		if err != nil {
+			return err
+		}
+		for _, it := range p.Items {
+			fn(it)
+		}
+		if p.Next == "" {
+			return nil
+		}
+		cursor.After = p.Next
+	}
 }

@@ -5,9 +5,18 @@
 //
 // Usage:
 //
-//	go run ./benchmarks/gap [-set gap1-12|A-D|A|B|C|D|E|all|<instance>[,...]] [-time 2s] [-seed 1] [-data DIR]
+//	go run ./benchmarks/gap [-set gap1-12|A-D|A|B|C|D|E|all|<instance>[,...]] [-time 2s] [-clock cpu|wall] [-seed 1] [-data DIR]
 //
-// It prints one row per instance and one summary line per instance group.
+// It prints one row per instance and one summary line per instance group
+// (and per type for C, D and E, whose instances span two groups).
+//
+// By default the time limit counts the CPU time of the process (-clock
+// cpu, through [gap.Options.Clock]) rather than wall-clock time, so that
+// on a shared machine other load does not shorten the search. The solver
+// runs on the calling goroutine, so this is one core's time (garbage
+// collection included). The rows show both the CPU and the wall-clock
+// seconds, the summaries the maximum by the limit's clock, and the header
+// the load average.
 // The value of every solution is recomputed, and its feasibility checked,
 // from the integer instance data independently of the solver. The data
 // directory defaults to the copy in benchmarks/gap/data (see SOURCE.md
@@ -32,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alongside/alongside/benchmarks/internal/cpuclock"
 	"github.com/alongside/alongside/benchmarks/internal/gapfile"
 	"github.com/alongside/alongside/matcher/gap"
 )
@@ -51,29 +61,49 @@ const (
 	flagSet        = "set"
 	flagTime       = "time"
 	flagSeed       = "seed"
+	flagClock      = "clock"
 	flagData       = "data"
 	flagCPUProfile = "cpuprofile"
+	flagProgress   = "progress"
 )
 
 type config struct {
 	sets       string
 	limit      time.Duration
+	clock      string
 	seed       uint64
 	data       string
 	cpuProfile string
+	progress   bool
+	stderr     io.Writer
 }
 
 func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.sets, flagSet, "gap1-12", "instance sets or instance names, comma-separated: gap1-12, A-D, A, B, C, D, E, all, d20400, ...")
 	fs.DurationVar(&c.limit, flagTime, 2*time.Second, "time limit per instance")
+	defClock := "cpu"
+	if !cpuclock.Supported {
+		defClock = "wall"
+	}
+	fs.StringVar(&c.clock, flagClock, defClock, "what the time limit counts: cpu (process CPU time) or wall")
 	fs.Uint64Var(&c.seed, flagSeed, 1, "solver seed")
 	fs.StringVar(&c.data, flagData, "", "instance directory (default: the repository copy, benchmarks/gap/data)")
 	fs.StringVar(&c.cpuProfile, flagCPUProfile, "", "write a CPU profile to this file")
+	fs.BoolVar(&c.progress, flagProgress, false, "print the solver's progress reports to standard error")
 }
 
 func (c *config) validate() error {
 	if c.limit <= 0 {
 		return fmt.Errorf("-%s must be positive", flagTime)
+	}
+	switch c.clock {
+	case "wall":
+	case "cpu":
+		if !cpuclock.Supported {
+			return fmt.Errorf("-%s cpu is not supported on this platform", flagClock)
+		}
+	default:
+		return fmt.Errorf("-%s must be cpu or wall", flagClock)
 	}
 	if strings.TrimSpace(c.sets) == "" {
 		return fmt.Errorf("-%s is empty", flagSet)
@@ -92,8 +122,8 @@ type entry struct {
 	proven bool
 
 	// baselines (NaN when absent)
-	cbcValue, cbcGap, glpkValue, greedyGap, mthgGap float64
-	cbcOptimal, glpkOptimal                         bool
+	cbcValue, cbcGap, cbcTime, glpkValue, glpkTime, greedyGap, mthgGap float64
+	cbcOptimal, glpkOptimal                                            bool
 }
 
 // setFilters maps a -set name to the instances it selects.
@@ -115,7 +145,7 @@ func typeFilter(t byte) func(e *entry) bool {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
-	var cfg config
+	cfg := config{stderr: stderr}
 	fs := flag.NewFlagSet("gap", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.bind(fs)
@@ -157,10 +187,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "# matcher/gap, -time %v, -seed %d, %s/%s, GOMAXPROCS %d\n",
-		cfg.limit, cfg.seed, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
-	fmt.Fprintf(stdout, "%-9s %8s %9s %9s %7s %11s %-10s %6s %-8s | %7s %7s %7s\n",
-		"instance", "m x n", "value", "best", "gap%", "bound", "status", "time", "check", "cbc%", "greedy%", "mthg%")
+	fmt.Fprintf(stdout, "# matcher/gap, -time %v (%s clock), -seed %d, %s/%s, GOMAXPROCS %d, load average %s\n",
+		cfg.limit, cfg.clock, cfg.seed, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Fprintf(stdout, "%-9s %8s %9s %9s %7s %11s %-10s %5s %5s %-5s | %9s %7s %7s %9s %7s | %7s %7s\n",
+		"instance", "m x n", "value", "best", "gap%", "bound", "status", "cpu", "wall", "check",
+		"cbc", "cbc%", "cbc s", "glpk", "glpk s", "greedy%", "mthg%")
 	results := make(map[*entry]*result)
 	cache := map[string][]gapfile.Instance{}
 	for _, e := range selected {
@@ -189,21 +220,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 // result is the outcome of one instance.
 type result struct {
 	sol     *gap.Solution
-	elapsed time.Duration
-	check   string  // "ok" or what is wrong
-	value   float64 // recomputed from the integer data, NaN without a solution
-	gapPct  float64 // NaN without a solution
+	elapsed time.Duration // by the clock of the time limit
+	wall    time.Duration
+	cpu     time.Duration // process CPU time (wall-clock where unknown)
+	check   string        // "ok" or what is wrong
+	value   float64       // recomputed from the integer data, NaN without a solution
+	gapPct  float64       // NaN without a solution
 }
 
 func solve(ctx context.Context, e *entry, in gapfile.Instance, cfg config) (*result, error) {
 	p := toProblem(in, e.sense)
-	t0 := time.Now()
-	sol, err := gap.Solve(ctx, p, gap.Options{TimeLimit: cfg.limit, Seed: cfg.seed})
-	elapsed := time.Since(t0)
+	opts := gap.Options{TimeLimit: cfg.limit, Seed: cfg.seed}
+	if cfg.clock == "cpu" {
+		opts.Clock = cpuclock.Now
+	}
+	if cfg.progress {
+		opts.Progress = func(pr gap.Progress) {
+			fmt.Fprintf(cfg.stderr, "%s %6.3f s %-10s value %v bound %v iterations %d\n",
+				e.name, pr.Elapsed.Seconds(), pr.Phase, pr.Value, pr.Bound, pr.Iterations)
+		}
+	}
+	w0, c0 := time.Now(), cpuclock.Now()
+	sol, err := gap.Solve(ctx, p, opts)
+	wall, cpu := time.Since(w0), cpuclock.Now().Sub(c0)
 	if err != nil {
 		return nil, err
 	}
-	r := &result{sol: sol, elapsed: elapsed, value: math.NaN(), gapPct: math.NaN(), check: "none"}
+	if cfg.progress {
+		fmt.Fprintf(cfg.stderr, "%s stats %+v\n", e.name, sol.Stats)
+	}
+	r := &result{sol: sol, elapsed: wall, wall: wall, cpu: cpu, value: math.NaN(), gapPct: math.NaN(), check: "none"}
+	if cfg.clock == "cpu" {
+		r.elapsed = cpu
+	}
 	if sol.Assign != nil {
 		v, problem := check(in, sol.Assign)
 		r.check = problem
@@ -270,10 +319,12 @@ func (r *result) row(e *entry) string {
 		value = strconv.FormatFloat(r.value, 'f', -1, 64)
 		gp = fmt.Sprintf("%.3f", r.gapPct)
 	}
-	return fmt.Sprintf("%-9s %8s %9s %9s %7s %11s %-10s %6.2f %-8s | %7s %7s %7s",
+	return fmt.Sprintf("%-9s %8s %9s %9s %7s %11s %-10s %5.2f %5.2f %-5s | %9s %7s %7s %9s %7s | %7s %7s",
 		e.name, fmt.Sprintf("%dx%d", e.agents, e.jobs), value, fmtNum(e.best), gp,
-		fmtBound(r.sol.Bound), r.sol.Status, r.elapsed.Seconds(), r.check,
-		fmtPct(e.cbcGap), fmtPct(e.greedyGap), fmtPct(e.mthgGap))
+		fmtBound(r.sol.Bound), r.sol.Status, r.cpu.Seconds(), r.wall.Seconds(), r.check,
+		fmtOpt(e.cbcValue, e.cbcOptimal), fmtPct(e.cbcGap), fmtSec(e.cbcTime),
+		fmtOpt(e.glpkValue, e.glpkOptimal), fmtSec(e.glpkTime),
+		fmtPct(e.greedyGap), fmtPct(e.mthgGap))
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -285,6 +336,24 @@ func fmtBound(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
+// fmtOpt formats a baseline value, starred when proven optimal.
+func fmtOpt(v float64, optimal bool) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	if optimal {
+		return fmtNum(v) + "*"
+	}
+	return fmtNum(v)
+}
+
+func fmtSec(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
 func fmtPct(v float64) string {
 	if math.IsNaN(v) {
 		return "-"
@@ -292,7 +361,9 @@ func fmtPct(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-// summarize prints one line per group in baselines.csv order.
+// summarize prints one line per group in baselines.csv order, then one
+// per type for the types split over two groups (C, D and E: up to 200
+// jobs, 400 and more).
 func summarize(w io.Writer, selected []*entry, results map[*entry]*result) {
 	var groups []string
 	byGroup := map[string][]*entry{}
@@ -303,43 +374,65 @@ func summarize(w io.Writer, selected []*entry, results map[*entry]*result) {
 		byGroup[e.group] = append(byGroup[e.group], e)
 	}
 	for _, g := range groups {
-		es := byGroup[g]
-		var opt, bad, cbcOpt int
-		var sum, maxGap, maxT float64
-		var cbc, glpk, greedy, mthg stat
-		for _, e := range es {
-			r := results[e]
-			if r.sol.Status == gap.Optimal {
-				opt++
-			}
-			if r.check != "ok" {
-				bad++
-			} else {
-				sum += r.gapPct
-				maxGap = max(maxGap, r.gapPct)
-			}
-			maxT = max(maxT, r.elapsed.Seconds())
-			if e.cbcOptimal {
-				cbcOpt++
-			}
-			cbc.add(e.cbcGap)
-			glpk.add(gapOf(e, e.glpkValue))
-			greedy.add(e.greedyGap)
-			mthg.add(e.mthgGap)
-		}
-		mean := math.NaN()
-		if len(es) > bad {
-			mean = sum / float64(len(es)-bad)
-		}
-		line := fmt.Sprintf("%s: optimal %d/%d, mean gap %.2f%%, max gap %.2f%%, max %.2f s",
-			g, opt, len(es), mean, maxGap, maxT)
-		if bad > 0 {
-			line += fmt.Sprintf(", NO VALID SOLUTION %d", bad)
-		}
-		line += fmt.Sprintf(" | CBC optimal %d/%d, mean gap %s; GLPK %s; greedy %s; MTHG %s",
-			cbcOpt, len(es), cbc, glpk, greedy, mthg)
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, summaryLine(g, byGroup[g], results))
 	}
+	for _, typ := range []string{"C", "D", "E"} {
+		var es []*entry
+		n := 0
+		for _, g := range groups {
+			if strings.HasPrefix(g, typ+" ") {
+				es = append(es, byGroup[g]...)
+				n++
+			}
+		}
+		if n >= 2 {
+			fmt.Fprintln(w, summaryLine(fmt.Sprintf("type %s (all)", typ), es, results))
+		}
+	}
+}
+
+// summaryLine summarises the results on es and the baselines'.
+func summaryLine(label string, es []*entry, results map[*entry]*result) string {
+	var opt, bad, cbcOpt, glpkOpt int
+	var sum, maxGap, maxT float64
+	var cbc, cbcT, glpk, glpkT, greedy, mthg stat
+	for _, e := range es {
+		r := results[e]
+		if r.sol.Status == gap.Optimal {
+			opt++
+		}
+		if r.check != "ok" {
+			bad++
+		} else {
+			sum += r.gapPct
+			maxGap = max(maxGap, r.gapPct)
+		}
+		maxT = max(maxT, r.elapsed.Seconds())
+		if e.cbcOptimal {
+			cbcOpt++
+		}
+		if e.glpkOptimal {
+			glpkOpt++
+		}
+		cbc.add(e.cbcGap)
+		cbcT.add(e.cbcTime)
+		glpk.add(gapOf(e, e.glpkValue))
+		glpkT.add(e.glpkTime)
+		greedy.add(e.greedyGap)
+		mthg.add(e.mthgGap)
+	}
+	mean := math.NaN()
+	if len(es) > bad {
+		mean = sum / float64(len(es)-bad)
+	}
+	line := fmt.Sprintf("%s: optimal %d/%d, mean gap %.2f%%, max gap %.2f%%, max %.2f s",
+		label, opt, len(es), mean, maxGap, maxT)
+	if bad > 0 {
+		line += fmt.Sprintf(", NO VALID SOLUTION %d", bad)
+	}
+	line += fmt.Sprintf(" | CBC optimal %d/%d, mean gap %s, mean %s; GLPK optimal %d/%d, mean gap %s, mean %s; greedy %s; MTHG %s",
+		cbcOpt, len(es), cbc, cbcT.seconds(), glpkOpt, len(es), glpk, glpkT.seconds(), greedy, mthg)
+	return line
 }
 
 // stat averages baseline gaps, counting the instances without a value.
@@ -366,6 +459,27 @@ func (s stat) String() string {
 		out += fmt.Sprintf(" (%d without solution)", s.miss)
 	}
 	return out
+}
+
+// seconds formats the mean of a stat of times.
+func (s stat) seconds() string {
+	if s.n == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f s", s.sum/float64(s.n))
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages, where known.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "n/a"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func gapOf(e *entry, v float64) float64 {
@@ -423,7 +537,9 @@ func loadEntries(dir string) ([]*entry, error) {
 		e.group = b["set"]
 		e.cbcValue = num(b["cbc_value"])
 		e.cbcGap = num(b["cbc_gap_pct"])
+		e.cbcTime = num(b["cbc_time_s"])
 		e.glpkValue = num(b["glpk_value"])
+		e.glpkTime = num(b["glpk_time_s"])
 		e.greedyGap = num(b["greedy_gap_pct"])
 		e.mthgGap = num(b["mthg_gap_pct"])
 		e.cbcOptimal = b["cbc_optimal"] == "yes"

@@ -6,6 +6,12 @@
 //	go run ./benchmarks/solomon -family all -time 1s -objective distance
 //	go run ./benchmarks/solomon -set homberger200 -family C1 -objective vehicles
 //
+// -time is a per-instance limit on the process's CPU time (-clock cpu, the
+// default where the platform reports it; the run uses one core,
+// GOMAXPROCS 1) so that the figures do not depend on the machine's load,
+// or on wall-clock time (-clock wall). -trace prints every new best
+// solution; -cpuprofile writes a profile.
+//
 // Distances are double-precision Euclidean, travel time equals distance.
 // Under -objective distance the gap is to the distance-only BKS measured in
 // double precision (bks_dimacs.csv, double_distance); under -objective
@@ -25,11 +31,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/alongside/alongside/benchmarks/internal/cpuclock"
 	"github.com/alongside/alongside/benchmarks/internal/solomon"
 	"github.com/alongside/alongside/scheduler"
 )
@@ -43,6 +52,9 @@ func main() {
 
 type config struct {
 	set, family, data, objective, only string
+	clock                              string
+	trace                              bool
+	cpuprofile                         string
 	limit                              time.Duration
 	iterations                         int
 	seed                               uint64
@@ -54,9 +66,12 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.only, "instance", "", "run only this instance (e.g. R101)")
 	fs.StringVar(&c.data, "data", "", "data directory (default: the copy under benchmarks/solomon/testdata/<set>)")
 	fs.StringVar(&c.objective, "objective", "distance", "distance (distance only) or vehicles (vehicles first, then distance)")
-	fs.DurationVar(&c.limit, "time", time.Second, "time limit per instance (0: none; then -iterations)")
+	fs.DurationVar(&c.limit, "time", time.Second, "time limit per instance, as -clock measures it (0: none; then -iterations)")
 	fs.IntVar(&c.iterations, "iterations", 0, "iteration limit per instance (0: none)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.BoolVar(&c.trace, "trace", false, "print every new best solution (clock time, vehicles, distance) under its instance")
+	fs.StringVar(&c.clock, "clock", "cpu", "what -time measures: cpu (the process's CPU time, on one core: GOMAXPROCS 1) or wall")
 }
 
 type ref struct {
@@ -95,6 +110,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	default:
 		return fmt.Errorf("-objective %q: want distance or vehicles", c.objective)
 	}
+	switch c.clock {
+	case "cpu":
+		if !cpuclock.Supported {
+			c.clock = "wall"
+			break
+		}
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	case "wall":
+	default:
+		return fmt.Errorf("-clock %q: want cpu or wall", c.clock)
+	}
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if c.data == "" {
 		c.data = filepath.Join(sourceDir(), "testdata", c.set)
 	}
@@ -120,8 +157,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	slices.SortFunc(files, func(a, b string) int { return compareNames(base(a), base(b)) })
 	want := strings.ToUpper(c.family)
 	var rows []row
-	fmt.Fprintf(out, "set %s, objective %s, time %v, iterations %d, seed %d; references: VROOM %s, HGS %s\n",
-		c.set, c.objective, c.limit, c.iterations, c.seed, vroomName, hgsName)
+	fmt.Fprintf(out, "set %s, objective %s, time %v (%s clock), iterations %d, seed %d; references: VROOM %s, HGS %s\n",
+		c.set, c.objective, c.limit, c.clock, c.iterations, c.seed, vroomName, hgsName)
 	fmt.Fprintf(out, "%-8s %4s %10s %4s %10s %7s %6s %5s %7s %5s | %4s %10s %7s | %4s %10s %7s\n",
 		"instance", "veh", "distance", "bks", "bks dist", "gap%", "time", "cpu", "iters", "ok", "vrm", "distance", "gap%", "hgs", "distance", "gap%")
 	for _, f := range files {
@@ -133,7 +170,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if c.only != "" && !strings.EqualFold(c.only, name) {
 			continue
 		}
-		r, err := solveOne(ctx, f, c, vehiclesFirst)
+		r, err := solveOne(ctx, f, c, vehiclesFirst, out)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -182,7 +219,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func solveOne(ctx context.Context, file string, c config, vehiclesFirst bool) (row, error) {
+func solveOne(ctx context.Context, file string, c config, vehiclesFirst bool, out io.Writer) (row, error) {
 	fh, err := os.Open(file)
 	if err != nil {
 		return row{}, err
@@ -195,12 +232,20 @@ func solveOne(ctx context.Context, file string, c config, vehiclesFirst bool) (r
 	p := inst.Problem()
 	opts := scheduler.Options{TimeLimit: c.limit, Iterations: c.iterations, Seed: c.seed,
 		Objective: scheduler.Objective{MinimizeVehicles: vehiclesFirst}}
-	start, cpu0 := time.Now(), userCPU()
+	if c.clock == "cpu" {
+		opts.Clock = cpuclock.Now
+	}
+	start, cpu0 := time.Now(), cpuclock.Used()
+	if c.trace {
+		opts.Progress = func(pr scheduler.Progress) {
+			fmt.Fprintf(out, "  %-6s %6.3fs %7.3fs cpu %6d iters %3d veh %10.2f\n", base(file), pr.Elapsed.Seconds(), (cpuclock.Used() - cpu0).Seconds(), pr.Iteration, pr.Vehicles, pr.Cost)
+		}
+	}
 	sol, err := scheduler.Solve(ctx, p, opts)
 	if err != nil {
 		return row{}, err
 	}
-	r := row{elapsed: time.Since(start), cpu: userCPU() - cpu0, vehicles: sol.Vehicles, iterations: sol.Stats.Iterations}
+	r := row{elapsed: time.Since(start), cpu: (cpuclock.Used() - cpu0).Seconds(), vehicles: sol.Vehicles, iterations: sol.Stats.Iterations}
 	// Independent length from the coordinates.
 	for _, rt := range sol.Routes {
 		prev := 0

@@ -51,3 +51,21 @@ func TestHarnessRuns(t *testing.T) {
 		t.Errorf("output lacks the row or the summary:\n%s", out.String())
 	}
 }
+
+func TestHarnessFlags(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-clock", "sundial"}, &out); err == nil {
+		t.Error("-clock sundial: no error")
+	}
+	if err := run(context.Background(), []string{"-objective", "fun"}, &out); err == nil {
+		t.Error("-objective fun: no error")
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"-instance", "R101", "-family", "R1", "-clock", "wall", "-time", "0", "-iterations", "10", "-objective", "vehicles", "-trace"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "wall clock") || !strings.Contains(out.String(), "  R101 ") {
+		t.Errorf("output lacks the clock or the trace:\n%s", out.String())
+	}
+}

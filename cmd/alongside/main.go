@@ -4,6 +4,8 @@
 // Usage:
 //
 //	alongside serve [flags]   serve the Connect API (see alongside serve -h)
+//	alongside match [flags]   match cases to partners from JSON files, without a server
+//	alongside plan [flags]    plan a day's itineraries from JSON files, without a server
 package main
 
 import (

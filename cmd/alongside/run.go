@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 )
 
 // command is one subcommand.
@@ -15,6 +16,32 @@ type command struct {
 
 var commands = []command{
 	{"serve", "serve the Connect API", runServe},
+	{"match", "match open cases to partners in one batch, from files", runMatch},
+	{"plan", "plan the partners' day, from files", runPlan},
+}
+
+// config is a subcommand's configuration: flags bound to its fields, and a
+// check of their values.
+type config interface {
+	bind(fs *flag.FlagSet)
+	validate() error
+}
+
+// parseConfig parses the subcommand name's args (flags, then ALONGSIDE_*
+// from the environment) into cfg and validates it; -h prints usage and
+// about with the flags.
+func parseConfig(cfg config, name, usage, about string, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("alongside "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: alongside %s %s\n\n%s\n", name, usage, about)
+		fs.PrintDefaults()
+	}
+	cfg.bind(fs)
+	if err := parseWithEnv(fs, args, os.LookupEnv); err != nil {
+		return err
+	}
+	return cfg.validate()
 }
 
 // run dispatches args to a subcommand.

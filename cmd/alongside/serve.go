@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"time"
 
 	"github.com/alongside/alongside"
@@ -33,6 +32,7 @@ type serveConfig struct {
 	demo     bool
 	demoSeed uint64
 	logLevel string
+	policy   string
 }
 
 func (c *serveConfig) bind(fs *flag.FlagSet) {
@@ -42,6 +42,7 @@ func (c *serveConfig) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&c.demo, flagDemo, false, "load deterministic Arizona sample data into an empty store")
 	fs.Uint64Var(&c.demoSeed, flagDemoSeed, 1, "`seed` of the sample data")
 	fs.StringVar(&c.logLevel, flagLogLevel, "info", "log `level`: debug, info, warn or error")
+	fs.StringVar(&c.policy, flagPolicy, "", "matching policy `file` (YAML, see matcher/policy.yaml); empty: the built-in policy")
 }
 
 func (c *serveConfig) validate() error {
@@ -64,13 +65,12 @@ func (c *serveConfig) validate() error {
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	var cfg serveConfig
-	fs := flag.NewFlagSet("alongside serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if err := parseWithEnv(fs, args, os.LookupEnv); err != nil {
+	if err := parseConfig(&cfg, "serve", "[flags]",
+		"Serves the Connect API (Connect, gRPC and gRPC-Web on one port) with the 48-hour cascade.", args, stderr); err != nil {
 		return err
 	}
-	if err := cfg.validate(); err != nil {
+	policies, err := readPolicy(cfg.policy)
+	if err != nil {
 		return err
 	}
 	var lvl slog.Level
@@ -94,7 +94,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		}
 		log.Info("demo data", slog.Int("records", n), slog.Uint64("seed", cfg.demoSeed))
 	}
-	srv, err := server.New(server.Config{Store: st, Logger: log, Org: org})
+	srv, err := server.New(server.Config{Store: st, Logger: log, Org: org, Policies: policies})
 	if err != nil {
 		return err
 	}

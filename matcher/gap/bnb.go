@@ -1,9 +1,6 @@
 package gap
 
-import (
-	"math"
-	"os"
-)
+import "math"
 
 // branch is a depth-first branch and bound in the manner of Ross & Soland
 // (1975) and Fisher, Jaikumar & Van Wassenhove (1986), with the bound of
@@ -38,6 +35,10 @@ type branch struct {
 
 // Branch-and-bound tuning.
 const (
+	// exactNodeBudget caps the tree when Options.TimeLimit is zero, so
+	// that the zero Options cannot run for hours on a hard small problem.
+	exactNodeBudget = 200_000
+
 	rootIterations  = 400
 	childIterations = 40
 )
@@ -102,7 +103,7 @@ func (bb *branch) node(d int) {
 	s, md, ns := bb.s, bb.md, &bb.ns
 	m := md.m
 	s.stats.Nodes++
-	if bb.st.stop() {
+	if bb.st.stop() || (s.opts.TimeLimit == 0 && s.stats.Nodes > exactNodeBudget) {
 		bb.abort = true
 		return
 	}
@@ -125,9 +126,6 @@ func (bb *branch) node(d int) {
 	copy(bb.lam[d], bb.r.lambda)
 	if d == 0 && !math.IsInf(L, 0) {
 		s.raise(L, "branch")
-		if os.Getenv("GAPBBDBG") != "" {
-			println("root", int(L), int(s.ub), (s.ub-L)/s.ub*100)
-		}
 	}
 	if math.IsInf(L, 1) || !md.improvable(L, s.ub) {
 		return

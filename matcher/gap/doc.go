@@ -40,45 +40,64 @@
 // far from optimal the answer can be; [Optimal] means the bound meets the
 // value. Hitting the time limit is a [Status] ([TimeLimit]), not an error.
 // Runs are deterministic for a given [Options.Seed] unless a time limit or
-// the context cuts them short.
+// the context cuts them short. The time limit is wall-clock unless
+// [Options.Clock] supplies another measure, such as the process's CPU time
+// for benchmarks on a shared machine.
 //
 // # Algorithms
 //
-// Solve always computes constructive solutions — the regret greedy of
-// Martello & Toth (1981, "MTHG") with several desirability measures,
-// including costs priced by the LP duals — and the LP bound, through
-// subgradient optimisation of the Lagrangian relaxation of the capacity
-// constraints (Ross & Soland 1975), whose multipliers price capacity for
-// everything that follows.
+// Solve always starts with constructive solutions — the regret greedy of
+// Martello & Toth (1981, "MTHG") with several desirability measures — and
+// the LP bound, through subgradient optimisation of the Lagrangian
+// relaxation of the capacity constraints (Ross & Soland 1975). Its
+// multipliers price capacity for everything that follows: one more greedy
+// run on priced costs, the local search's starting point and initial
+// penalty weights, and the LP reduced costs that rank each job's agents.
 //
-// Small problems (up to about 100 jobs, or 2 500 agent-job pairs) are then
-// solved exactly by depth-first branch and bound in the manner of Ross &
-// Soland (1975) and Fisher, Jaikumar & Van Wassenhove (1986): the bound
-// comes from the Lagrangian relaxation of the assignment constraints, one
-// 0-1 knapsack per agent (solved by dynamic programming for integer
-// weights, otherwise by branch and bound), maximised by subgradient steps
-// warm-started from the parent node; branching fixes a job the relaxation
-// assigns zero or several times to each agent that can still take it.
-// Every node rounds its relaxed solution into a feasible one when it can.
-// A short local search runs first so the tree starts with a good
-// incumbent, and again afterwards if the tree could not be completed in
-// time.
+// Small problems (up to 100 jobs, or 2 500 agent-job pairs) are solved
+// exactly by depth-first branch and bound in the manner of Ross & Soland
+// (1975) and Fisher, Jaikumar & Van Wassenhove (1986). The bound is the
+// Lagrangian relaxation of the assignment constraints, one 0-1 knapsack
+// per agent (dynamic programming for integer weights, else a small branch
+// and bound; Martello & Toth 1990), maximised by subgradient steps that
+// start from the LP duals at the root and from the parent's multipliers
+// below. A node branches on a job its relaxation assigns zero or several
+// times, one child per agent that can still take it, best first, and
+// rounds its relaxed solution into a feasible one. Pairs whose LP reduced
+// cost proves them useless against the incumbent are fixed out (Posta,
+// Ferland & Michelon 2012). The local search runs first (until it stalls,
+// or 30% of the time limit) so that the tree starts with a good incumbent;
+// the tree gets up to 40% of the time limit and hands back to the local
+// search if it cannot finish. Without a time limit it stops at 200 000
+// nodes.
 //
-// Larger problems go to a local search in the spirit of the tabu search
-// with ejection chains of Yagiura, Ibaraki & Glover (2004, 2006). It moves
+// Larger problems (and small ones whose tree does not finish) use a local
+// search in the spirit of the tabu search with ejection chains of Yagiura,
+// Ibaraki & Glover (2004, 2006). It starts from the incumbent and moves
 // through complete assignments that may overload agents, minimising cost
-// plus a weighted overload penalty whose per-agent weights adapt (grow
-// while an agent is overloaded, shrink while the solution is feasible), so
-// that the search oscillates around the boundary of the feasible region.
-// Its neighbourhoods are shift (move a job), swap (exchange two jobs),
-// double shift and longer ejection chains (a job moves into an agent, one
-// of that agent's jobs moves on, and so on), each restricted to the agents
-// with the smallest LP reduced costs for the job; a work queue re-examines
-// only jobs whose neighbourhood changed. At local optima the least-bad
-// non-tabu move is made. When the search stalls it restarts from the
-// completed knapsack packings of a Lagrangian heuristic on the assignment
-// relaxation (Haddadi & Ouzia 2004), which fill the agents' capacities
-// closely and differ from one subgradient step to the next.
+// plus a weighted overload penalty whose per-agent weights adapt after each
+// local optimum — up for overloaded agents, in proportion to their
+// overload, and down for all when the solution is feasible — so that the
+// search oscillates around the boundary of the feasible region. Each job
+// only considers its two or three agents with the smallest LP reduced costs
+// (more when they tie). The descent uses shift, swap and double-shift moves
+// with first improvement, driven by a work queue that re-examines only the
+// jobs whose moves changed (don't-look bits); at its local optima a pass
+// over a sample of jobs tries ejection chains of up to ten shifts (a job
+// moves into an agent, that agent's cheapest-to-move job moves on, and so
+// on while the receiving agent is overloaded), then the least-bad move is
+// taken. (Unlike Yagiura et al. it keeps no tabu list: on the benchmark
+// instances one made the search worse, the changing weights already prevent
+// cycles, and a step limit guards the descent against rounding.) When the
+// best solution has not improved for a while the search restarts,
+// alternately from the completed knapsack packings of a Lagrangian
+// heuristic on the assignment relaxation (Haddadi & Ouzia 2004) — which
+// fill the agents closely and change with every subgradient step — and from
+// a point between two solutions of an elite pool (path relinking, Yagiura,
+// Ibaraki & Glover 2006).
+//
+// The bound reported is the best of the LP bound, the root bound of the
+// exact search, and the incumbent itself when the exact search completes.
 //
 // # Invariants
 //

@@ -267,7 +267,7 @@ func bruteForce(p *gap.Problem) (float64, bool) {
 
 func TestSolveDeterministic(t *testing.T) {
 	t.Parallel()
-	for _, size := range []struct{ m, n int }{{8, 40}, {10, 300}} {
+	for _, size := range []struct{ m, n int }{{8, 40}, {13, 200}} {
 		p := randomProblem(rand.New(rand.NewPCG(1, 2)), size.m, size.n)
 		a, err := gap.Solve(t.Context(), p, gap.Options{Seed: 42})
 		if err != nil {
@@ -310,12 +310,12 @@ func TestSolveTimeLimit(t *testing.T) {
 	t.Parallel()
 	p := randomProblem(rand.New(rand.NewPCG(3, 4)), 20, 400)
 	start := time.Now()
-	sol, err := gap.Solve(t.Context(), p, gap.Options{TimeLimit: 100 * time.Millisecond})
+	sol, err := gap.Solve(t.Context(), p, gap.Options{TimeLimit: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("Solve with a 100ms limit took %v", elapsed)
+		t.Errorf("Solve with a 200ms limit took %v", elapsed)
 	}
 	if sol.Status != gap.TimeLimit && sol.Status != gap.Optimal {
 		t.Errorf("Status = %v; want time limit (or optimal)", sol.Status)
@@ -330,6 +330,67 @@ func TestSolveTimeLimit(t *testing.T) {
 	// gets little done.
 	if sol.Bound > sol.Value || sol.Gap < 0 || sol.Gap != (sol.Value-sol.Bound)/sol.Value {
 		t.Errorf("bound %v, value %v, gap %v: want bound <= value, gap = (value-bound)/value", sol.Bound, sol.Value, sol.Gap)
+	}
+}
+
+// TestSolveClock checks that TimeLimit is measured by Options.Clock: a
+// clock that races ahead stops the search long before the wall clock
+// would, and the elapsed time reported is the clock's.
+func TestSolveClock(t *testing.T) {
+	t.Parallel()
+	p := randomProblem(rand.New(rand.NewPCG(7, 8)), 20, 400)
+	var now time.Time
+	clock := func() time.Time {
+		now = now.Add(20 * time.Millisecond)
+		return now
+	}
+	start := time.Now()
+	sol, err := gap.Solve(t.Context(), p, gap.Options{TimeLimit: time.Second, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("Solve took %v of wall-clock time", elapsed)
+	}
+	if sol.Status != gap.TimeLimit {
+		t.Errorf("Status = %v; want time limit", sol.Status)
+	}
+	if sol.Stats.Elapsed < time.Second || sol.Stats.Elapsed > 2*time.Second {
+		t.Errorf("Stats.Elapsed = %v; want about 1s by the clock", sol.Stats.Elapsed)
+	}
+}
+
+// TestSolveHardRulesLarge runs the local search path (too large for the
+// exact search) with forbidden pairs and optional jobs.
+func TestSolveHardRulesLarge(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(12, 13))
+	p := randomProblem(rng, 12, 300)
+	p.Penalty = make([]float64, 300)
+	for j := range p.Penalty {
+		p.Penalty[j] = 60
+		if j%3 == 0 {
+			p.Penalty[j] = inf
+		}
+		for i := range p.Weight {
+			if rng.IntN(3) == 0 && i != j%12 {
+				p.Weight[i][j] = inf
+			}
+		}
+	}
+	sol, err := gap.Solve(t.Context(), p, gap.Options{TimeLimit: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Assign == nil {
+		t.Fatalf("no solution (status %v)", sol.Status)
+	}
+	v, err := p.Evaluate(sol.Assign)
+	if err != nil || math.Abs(v-sol.Value) > 1e-9*math.Abs(v) {
+		t.Errorf("Evaluate(Assign) = %v, %v; want %v, nil", v, err, sol.Value)
+	}
+	if sol.Bound > sol.Value {
+		t.Errorf("bound %v above value %v", sol.Bound, sol.Value)
 	}
 }
 

@@ -40,11 +40,14 @@ type lagHeur struct {
 
 // lagHeurCells bounds the DP cells of one step (sum over agents of items
 // times capacity); candidate lists are shortened until it holds.
-var lagHeurCells = float64(envI("GAPLHC", 4<<20))
+const lagHeurCells = 4 << 20
 
-// lagHeurMinDepth is the fewest agents a job is offered to, whatever the
-// budget.
-var lagHeurMinDepth = envI("GAPLHD", 2)
+// A job is offered to between lagHeurMinDepth and lagHeurMaxDepth agents:
+// as for the local search, few and good beat many.
+const (
+	lagHeurMinDepth = 2
+	lagHeurMaxDepth = 3
+)
 
 func newLagHeur(md *model, rc, mu []float64) *lagHeur {
 	n, m := md.n, md.m
@@ -71,7 +74,7 @@ func newLagHeur(md *model, rc, mu []float64) *lagHeur {
 		})
 		sorted[j] = append([]int32(nil), order...)
 	}
-	depth := m
+	depth := min(m, lagHeurMaxDepth)
 	for ; depth > 1; depth-- {
 		cells := 0.0
 		for j := range n {

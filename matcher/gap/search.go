@@ -2,9 +2,7 @@ package gap
 
 import (
 	"math"
-	"os"
 	"slices"
-	"strconv"
 )
 
 // search is the local search for larger problems, in the spirit of the
@@ -16,12 +14,14 @@ import (
 // with first-improvement descents over three neighbourhoods (shift one
 // job; swap two jobs; a double shift, the length-2 ejection chain in which
 // a job moves to an agent and one of that agent's jobs moves on), each
-// restricted to the agents of a job with the smallest LP reduced costs.
-// After each descent the penalty weights adapt: an overloaded agent's
-// weight grows in proportion to its overload, and when the solution is
-// feasible all weights shrink, so the search oscillates around the boundary
-// of the feasible region. A perturbation from the best solution restarts
-// the search when it stalls.
+// restricted to the agents of a job with the smallest LP reduced costs,
+// and longer ejection chains tried at local optima. After each descent the
+// penalty weights adapt: an overloaded agent's weight grows in proportion
+// to its overload, and when the solution is feasible all weights shrink,
+// so the search oscillates around the boundary of the feasible region;
+// the least-bad move then leaves the local optimum. When the best solution stalls
+// the search restarts from a Lagrangian packing or a relinked pair of
+// elite solutions. See the package documentation for references.
 type search struct {
 	s  *solver
 	md *model
@@ -49,23 +49,26 @@ type search struct {
 	queue []int32   // work queue, a window of qbuf
 	qbuf  []int32
 
-	// Insertion cache of tryChain, valid while insEpoch[k] == epoch.
-	epoch        int64
+	// Insertion cache of tryChain. clock counts changes; changed[i] is the
+	// clock of the last change of agent i's load or weight, floor that of
+	// the last change of all of them. An entry computed at insStamp[k] with
+	// job k on agent insOwn[k] is valid while neither k nor any candidate
+	// agent of k changed since.
+	clock        int64
+	floor        int64
+	changed      []int64
+	insOwn       []int32
 	insEpoch     []int64
 	ins1, ins2   []float64
 	insA1, insA2 []int32
 
 	// Move cache: the best non-improving move of each job at its last
-	// evaluation, for the tabu step at a local optimum.
+	// evaluation, for the escape step at a local optimum.
 	cv    []float64
 	ckind []int8
 	cto   []int32
 	ck    []int32
 	ckto  []int32
-
-	tabu   []int64 // tabu[j*m+i]: job j may not move to agent i before this iteration
-	iter   int64
-	tenure int64
 
 	// Ejection chains.
 	chain, bestChain []chainMove
@@ -90,45 +93,27 @@ type search struct {
 	scratch  []float64
 }
 
-// Tuning constants of the local search.
-var (
-	searchNeighbours = envI("GAPK", 10)         // candidate agents per job
-	alphaInc         = envF("GAPINC", 0.2)      // relative weight increase at full overload
-	alphaDec         = envF("GAPDEC", 0.1)      // relative weight decrease when feasible
-	stallRounds      = envI("GAPSTALL", 40)     // rounds without a new best before a perturbation
-	chainPasses      = envI("GAPCHAIN", 1) == 1 // use the double-shift neighbourhood
-	perturbDiv       = envI("GAPPERT", 50)
-	tabuTenure       = envI("GAPTEN", 7)
-	candMin          = envI("GAPKMIN", 2)
-	candTarget       = envI("GAPKT", 3)
-	candWork         = envI("GAPKW", 4000000)
-	lhOn             = envI("GAPLH", 1)
-	lhSteps          = envI("GAPLHS", 1)
-	restartMix       = envI("GAPMIX", 2)
-	eliteSize        = envI("GAPELITE", 10)
-	chainMax         = envI("GAPECL", 10)
-	chainSample      = envI("GAPECS", 8)
-	chainOn          = envI("GAPEC", 1)
-	chainOver        = envI("GAPECO", 1<<30)
-	tabuOn           = envI("GAPTS", 1)
-	alphaMode        = envI("GAPMODE", 0)
-	alphaDec2        = envF("GAPDEC2", 0.02)
+// Tuning constants of the local search, set by experiment on the C, D and
+// E benchmark instances (benchmarks/gap).
+const (
+	searchNeighbours = 10  // longest candidate list per job
+	candMin          = 2   // candidate agents every job keeps
+	candTarget       = 3   // average candidate agents per job
+	alphaInc         = 0.2 // relative weight increase at the largest overload
+	alphaDec         = 0.1 // relative weight decrease when feasible
+	stallRounds      = 40  // rounds without a new best before a restart
+	perturbDiv       = 50  // a perturbation shifts n/perturbDiv jobs
+	restartMix       = 2   // every restartMix-th restart relinks elites
+	eliteSize        = 10  // elite solutions kept for relinking
+	chainMax         = 10  // longest ejection chain, in shifts
+	chainSample      = 64  // an ejection pass tries n/chainSample jobs
 )
 
-func envI(k string, d int) int {
-	if v := os.Getenv(k); v != "" {
-		x, _ := strconv.Atoi(v)
-		return x
-	}
-	return d
-}
-func envF(k string, d float64) float64 {
-	if v := os.Getenv(k); v != "" {
-		x, _ := strconv.ParseFloat(v, 64)
-		return x
-	}
-	return d
-}
+// alphaCap bounds the penalty weights, relative to the typical cost per
+// unit of weight: far beyond any cost difference, yet small enough that
+// move evaluations keep their precision when no assignment of the
+// candidates fits.
+const alphaCap = 1e6
 
 func newSearch(s *solver, rc []float64, mu []float64) *search {
 	md := s.md
@@ -152,14 +137,14 @@ func newSearch(s *solver, rc []float64, mu []float64) *search {
 		level:    make([]int8, n),
 		qbuf:     make([]int32, 0, n),
 		insEpoch: make([]int64, n),
+		insOwn:   make([]int32, n),
+		changed:  make([]int64, m),
 		cv:       make([]float64, n),
 		ckind:    make([]int8, n),
 		cto:      make([]int32, n),
 		ck:       make([]int32, n),
 		ckto:     make([]int32, n),
-		tabu:     make([]int64, n*m),
 		mark:     make([]int64, n),
-		tenure:   int64(tabuTenure),
 		ins1:     make([]float64, n),
 		ins2:     make([]float64, n),
 		insA1:    make([]int32, n),
@@ -177,13 +162,11 @@ func newSearch(s *solver, rc []float64, mu []float64) *search {
 		ls.perm[j] = int32(j)
 	}
 	// Candidate lists: the k usable agents with the smallest reduced cost,
-	// plus the dummy agent when a job may stay unassigned.
+	// plus the dummy agent when a job may stay unassigned. Few candidates
+	// per job make a better search than many, even on small problems where
+	// every agent would be affordable.
 	kt := candTarget
-	if kt <= 0 {
-		// Small problems afford every agent; large ones need focus.
-		kt = max(4, min(m, candWork/(n*n)))
-	}
-	ls.k = min(m, max(searchNeighbours, kt))
+	ls.k = min(m, searchNeighbours)
 	ls.nb = make([]int32, n*ls.k)
 	ls.nbn = make([]int32, n)
 	for j := range n {
@@ -220,7 +203,7 @@ func newSearch(s *solver, rc []float64, mu []float64) *search {
 			slices.Sort(tail)
 			tau := tail[want]
 			for j := range n {
-				t := kMin
+				t := min(kMin, int(ls.nbn[j]))
 				for t < int(ls.nbn[j]) && rc[j*m+int(ls.nb[j*ls.k+t])] < tau {
 					t++
 				}
@@ -275,6 +258,8 @@ func contains(s []int32, v int32) bool {
 // load a complete assignment into the search state.
 func (ls *search) set(a []int32) {
 	md := ls.md
+	ls.clock++
+	ls.floor = ls.clock
 	copy(ls.a, a)
 	clear(ls.load)
 	for i := range ls.on {
@@ -305,14 +290,12 @@ func (ls *search) pen(i int32, l float64) float64 {
 	return 0
 }
 
-// move shifts job j to agent to, with the search's bookkeeping: statistics,
-// the tabu list and the work queue.
+// move shifts job j to agent to, with the search's bookkeeping: statistics
+// and the work queue.
 func (ls *search) move(j int, to int32) {
 	from := ls.a[j]
 	ls.shiftRaw(j, to)
 	ls.s.stats.Moves++
-	ls.iter++
-	ls.tabu[j*ls.m+int(from)] = ls.iter + ls.tenure + ls.s.rng.Int64N(ls.tenure+1)
 	ls.activateAgent(from)
 	ls.activateAgent(to)
 }
@@ -339,7 +322,8 @@ func (ls *search) shiftRaw(j int, to int32) {
 }
 
 func (ls *search) setLoad(i int32, l float64) {
-	ls.epoch++
+	ls.clock++
+	ls.changed[i] = ls.clock
 	ls.load[i] = l
 	o := max(0, l-ls.bt[i])
 	if (o > 0) != (ls.ov[i] > 0) {
@@ -378,7 +362,7 @@ func (ls *search) tryShift(j int) bool {
 	from := ls.a[j]
 	best, bi := math.Inf(1), int32(-1)
 	for _, i := range ls.nb[j*ls.k : j*ls.k+int(ls.nbn[j])] {
-		if i == from || ls.tabu[j*ls.m+int(i)] > ls.iter {
+		if i == from {
 			continue
 		}
 		if d := ls.shiftDelta(j, i); d < best {
@@ -423,7 +407,7 @@ func (ls *search) trySwap(j int) bool {
 	p1 := ls.pen(i1, l1)
 	best, bk := math.Inf(1), -1
 	for _, i2 := range ls.nb[j*ls.k : j*ls.k+int(ls.nbn[j])] {
-		if i2 == i1 || ls.tabu[j*m+int(i2)] > ls.iter {
+		if i2 == i1 {
 			continue
 		}
 		k2 := j*m + int(i2)
@@ -433,7 +417,7 @@ func (ls *search) trySwap(j int) bool {
 		l2j := l2 + md.w[k2]
 		for _, kk := range ls.on[i2] {
 			kr := int(kk) * m
-			if !ls.inNb[kr+int(i1)] || ls.tabu[kr+int(i1)] > ls.iter {
+			if !ls.inNb[kr+int(i1)] {
 				continue
 			}
 			d := base + md.c[kr+int(i1)] - md.c[kr+int(i2)] +
@@ -472,7 +456,7 @@ func (ls *search) tryChain(j int) bool {
 	dp1 := ls.pen(i1, l1j) - ls.pen(i1, l1)
 	best, bk, bi3, bi2 := math.Inf(1), -1, int32(-1), int32(-1)
 	for _, i2 := range ls.nb[j*ls.k : j*ls.k+int(ls.nbn[j])] {
-		if i2 == i1 || ls.tabu[j*m+int(i2)] > ls.iter {
+		if i2 == i1 {
 			continue
 		}
 		k2 := j*m + int(i2)
@@ -496,7 +480,7 @@ func (ls *search) tryChain(j int) bool {
 					ins, to = v, i1
 				}
 			}
-			if d := d2 + ins; d < best && to >= 0 && ls.tabu[kr+int(to)] <= ls.iter {
+			if d := d2 + ins; d < best && to >= 0 {
 				best, bk, bi2, bi3 = d, int(kk), i2, to
 			}
 		}
@@ -533,7 +517,7 @@ func (ls *search) tryEjection(j int) bool {
 	best := -ls.eps
 	ls.bestChain = ls.bestChain[:0]
 	for _, i2 := range ls.nb[j*ls.k : j*ls.k+int(ls.nbn[j])] {
-		if i2 == i1 || ls.tabu[j*m+int(i2)] > ls.iter || ls.load[i2]+ls.md.w[j*m+int(i2)] <= ls.bt[i2] {
+		if i2 == i1 || ls.load[i2]+ls.md.w[j*m+int(i2)] <= ls.bt[i2] {
 			continue
 		}
 		ls.stamp++
@@ -548,9 +532,8 @@ func (ls *search) tryEjection(j int) bool {
 				if ls.mark[k] == ls.stamp {
 					continue
 				}
-				kr := int(k) * m
 				for _, to := range ls.nb[int(k)*ls.k : int(k)*ls.k+int(ls.nbn[k])] {
-					if to == cur || ls.tabu[kr+int(to)] > ls.iter {
+					if to == cur {
 						continue
 					}
 					if d := ls.shiftDelta(int(k), to); d < bd {
@@ -590,9 +573,7 @@ func (ls *search) tryEjection(j int) bool {
 func (ls *search) ejectionPass(st *stopper) bool {
 	ls.shuffle()
 	limit := len(ls.perm)
-	if chainSample > 1 {
-		limit = max(1, limit/chainSample)
-	}
+	limit = max(1, limit/chainSample)
 	for t, j := range ls.perm[:limit] {
 		if t&255 == 255 && st.stop() {
 			return false
@@ -609,7 +590,7 @@ func (ls *search) ejectionPass(st *stopper) bool {
 // its own and other than except, with that agent. Values are cached until
 // the next change of a load or weight.
 func (ls *search) insertion(k int, except int32) (float64, int32) {
-	if ls.insEpoch[k] != ls.epoch {
+	if !ls.insValid(k) {
 		md := ls.md
 		b1, b2 := math.Inf(1), math.Inf(1)
 		a1, a2 := int32(-1), int32(-1)
@@ -629,7 +610,9 @@ func (ls *search) insertion(k int, except int32) (float64, int32) {
 				b2, a2 = v, i
 			}
 		}
-		ls.insEpoch[k] = ls.epoch
+		ls.clock++
+		ls.insEpoch[k] = ls.clock
+		ls.insOwn[k] = own
 		ls.ins1[k], ls.ins2[k] = b1, b2
 		ls.insA1[k], ls.insA2[k] = a1, a2
 	}
@@ -637,6 +620,20 @@ func (ls *search) insertion(k int, except int32) (float64, int32) {
 		return ls.ins2[k], ls.insA2[k]
 	}
 	return ls.ins1[k], ls.insA1[k]
+}
+
+// insValid reports whether the insertion cache entry of job k is current.
+func (ls *search) insValid(k int) bool {
+	t := ls.insEpoch[k]
+	if t <= ls.floor || ls.insOwn[k] != ls.a[k] {
+		return false
+	}
+	for _, i := range ls.nb[k*ls.k : k*ls.k+int(ls.nbn[k])] {
+		if ls.changed[i] >= t {
+			return false
+		}
+	}
+	return true
 }
 
 // descend runs first-improvement moves until no job in the work queue has
@@ -647,7 +644,10 @@ func (ls *search) insertion(k int, except int32) (float64, int32) {
 // are re-evaluated from the other side). This is the don't-look-bit device
 // of local search for the TSP.
 func (ls *search) descend(st *stopper) bool {
-	for steps := 0; len(ls.queue) > 0; steps++ {
+	// Every move lowers pcost, so the descent ends; the step limit only
+	// guards against rounding error letting moves cycle.
+	limit := 1000 + 100*ls.n
+	for steps := 0; len(ls.queue) > 0 && steps < limit; steps++ {
 		if steps&1023 == 1023 && st.stop() {
 			return false
 		}
@@ -658,9 +658,12 @@ func (ls *search) descend(st *stopper) bool {
 		if ls.tryShift(j) {
 			continue
 		}
-		if lvl == levelFull && (ls.trySwap(j) || (chainPasses && ls.tryChain(j))) {
+		if lvl == levelFull && (ls.trySwap(j) || ls.tryChain(j)) {
 			continue
 		}
+	}
+	for _, j := range ls.queue {
+		ls.level[j] = 0
 	}
 	ls.queue = ls.qbuf[:0]
 	return true
@@ -720,8 +723,9 @@ func (ls *search) shuffle() {
 
 // adapt updates the penalty weights after a descent.
 func (ls *search) adapt() {
-	ls.epoch++
+	ls.clock++
 	if ls.nOver == 0 {
+		ls.floor = ls.clock
 		for i := range ls.alpha {
 			ls.alpha[i] = max(ls.alphaMin*1e-3, ls.alpha[i]*(1-alphaDec))
 		}
@@ -734,17 +738,18 @@ func (ls *search) adapt() {
 	}
 	for i, o := range ls.ov {
 		if o > 0 {
-			ls.alpha[i] *= 1 + alphaInc*o/maxO
-			ls.activateAgent(int32(i))
-		} else if alphaMode == 1 {
-			ls.alpha[i] = max(ls.alphaMin*1e-3, ls.alpha[i]*(1-alphaDec2))
+			ls.alpha[i] = min(ls.alphaMin*alphaCap, ls.alpha[i]*(1+alphaInc*o/maxO))
+			ls.changed[i] = ls.clock
 			ls.activateAgent(int32(i))
 		}
 	}
 }
 
-// tabuStep applies the cached non-improving move of least pcost increase.
-func (ls *search) tabuStep() {
+// escape applies the cached non-improving move of least pcost increase,
+// to leave a local optimum. (A tabu list, as in Yagiura, Ibaraki & Glover
+// 2004, made the search worse on the benchmark instances: the changing
+// penalty weights already keep it from cycling.)
+func (ls *search) escape() {
 	bj, best := -1, math.Inf(1)
 	for j, v := range ls.cv {
 		if v < best {
@@ -795,26 +800,29 @@ func (ls *search) perturb() {
 			ls.move(j, to)
 		}
 	}
-	ls.s.stats.Restarts++
 	ls.activateAll()
 }
 
-// start loads the search's first solution: the assignment of each job to
-// its cheapest candidate at the LP prices, nearly as cheap as the LP bound
-// and nearly feasible.
+// start loads the search's first solution: the incumbent (the best of the
+// greedy runs, one of them on LP-priced costs), or without one the
+// assignment of each job to its cheapest candidate at the LP prices,
+// nearly as cheap as the LP bound and nearly feasible. Starting from the
+// incumbent is clearly better on the larger benchmark instances.
 func (ls *search) start() {
 	a := make([]int32, ls.n)
-	ls.priceStart(a)
+	if ls.s.best != nil {
+		copy(a, ls.s.best)
+	} else {
+		ls.priceStart(a)
+	}
 	ls.set(a)
 	ls.bestC = ls.s.ub
 	ls.activateAll()
-	if lhOn == 1 {
-		ls.lh = newLagHeur(ls.md, ls.rc, ls.mu)
-	}
+	ls.lh = newLagHeur(ls.md, ls.rc, ls.mu)
 	ls.tmp = make([]int32, ls.n)
 }
 
-// run performs rounds of descent, weight adaptation and a tabu step,
+// run performs rounds of descent, weight adaptation and an escape step,
 // restarting after stallRounds rounds without a new best solution, until
 // maxRounds rounds, giveUp rounds without a new best (0: never), a proof
 // of optimality, or st says stop. It reports whether it ran out of rounds.
@@ -826,7 +834,7 @@ func (ls *search) run(maxRounds, giveUp int, st *stopper) bool {
 		if !ls.descend(st) {
 			return false
 		}
-		if chainOn == 1 && ls.nOver <= chainOver && ls.ejectionPass(st) {
+		if ls.ejectionPass(st) {
 			continue
 		}
 		if ls.flush() {
@@ -840,9 +848,7 @@ func (ls *search) run(maxRounds, giveUp int, st *stopper) bool {
 		}
 		ls.keepElite()
 		ls.adapt()
-		if tabuOn == 1 {
-			ls.tabuStep()
-		}
+		ls.escape()
 		if stall++; stall >= stallRounds {
 			stall = 0
 			ls.restart()
@@ -868,9 +874,7 @@ func (ls *search) restart() {
 	ls.restarts++
 	ls.s.stats.Restarts++
 	if ls.lh != nil && (len(ls.elite) < 2 || ls.restarts%int64(restartMix) != 0) {
-		for range lhSteps {
-			ls.lh.step(ls.s.ub, ls.tmp)
-		}
+		ls.lh.step(ls.s.ub, ls.tmp)
 		ls.set(ls.tmp)
 		ls.activateAll()
 		return
@@ -892,7 +896,7 @@ type elite struct {
 // keepElite adds the current solution to the elite pool if it is feasible,
 // new, and better than the worst member of a full pool.
 func (ls *search) keepElite() {
-	if ls.nOver != 0 || eliteSize == 0 {
+	if ls.nOver != 0 {
 		return
 	}
 	h := uint64(14695981039346656037)

@@ -11,11 +11,11 @@ import (
 
 // Options configures [Solve]. The zero value is ready to use.
 type Options struct {
-	// TimeLimit bounds the wall-clock time of Solve. Zero means no limit:
-	// the exact search then runs to completion on problems small enough for
-	// it, and the heuristic search on larger ones stops after a fixed,
-	// size-dependent amount of work (so results do not depend on the
-	// machine's speed).
+	// TimeLimit bounds the time of Solve, as measured by Clock (the wall
+	// clock by default). Zero means no time limit: each phase then stops after a fixed, size-dependent amount of
+	// work (so results do not depend on the machine's speed) — the local
+	// search after a number of rounds, the exact search on small problems
+	// at completion or after 200 000 nodes, whichever comes first.
 	TimeLimit time.Duration
 
 	// Seed seeds the solver's only source of randomness. Equal seeds give
@@ -27,11 +27,18 @@ type Options struct {
 	// each time the best solution or the bound improves. It must not retain
 	// or modify anything it is given and should return quickly.
 	Progress func(Progress)
+
+	// Clock, if non-nil, replaces the wall clock as the measure of
+	// TimeLimit and of the elapsed times reported. Benchmarks on a shared
+	// machine pass one that reads the process's CPU time, so that other
+	// load does not shorten the search. Only differences between its
+	// readings matter. The context's deadline is always wall-clock.
+	Clock func() time.Time
 }
 
 // Progress reports an improvement during [Solve].
 type Progress struct {
-	Elapsed    time.Duration // since Solve started
+	Elapsed    time.Duration // since Solve started, by Options.Clock
 	Value      float64       // best solution value, in the problem's sense; NaN if none yet
 	Bound      float64       // best proven bound on the optimum (see [Solution.Bound])
 	Iterations int64         // local search moves, B&B nodes and Lagrangian iterations so far
@@ -110,20 +117,27 @@ type Stats struct {
 	Moves                int64 // local search moves applied
 	Nodes                int64 // branch-and-bound nodes
 	LagrangianIterations int64 // subgradient iterations, both relaxations
-	Restarts             int64 // local search perturbations
+	Restarts             int64 // local search restarts
 }
 
-// stopper checks the context, and optionally a phase's own deadline, at
-// iteration boundaries.
+// stopper checks the context, and optionally a deadline on the solver's
+// clock, at iteration boundaries.
 type stopper struct {
-	ctx   context.Context
-	until time.Time // zero: no phase deadline
-	done  bool
+	ctx    context.Context
+	now    func() time.Time
+	until  time.Time // zero: no deadline
+	done   bool
+	timeUp bool // the deadline, not the context, stopped it
 }
 
 func (s *stopper) stop() bool {
-	if !s.done && (s.ctx.Err() != nil || (!s.until.IsZero() && time.Now().After(s.until))) {
+	if s.done {
+		return true
+	}
+	if s.ctx.Err() != nil {
 		s.done = true
+	} else if !s.until.IsZero() && s.now().After(s.until) {
+		s.done, s.timeUp = true, true
 	}
 	return s.done
 }
@@ -131,7 +145,7 @@ func (s *stopper) stop() bool {
 // phase returns a stopper for a phase that ends at the given fraction of
 // the time limit (or with s when there is no time limit).
 func (s *solver) phase(frac float64) *stopper {
-	st := &stopper{ctx: s.st.ctx}
+	st := &stopper{ctx: s.st.ctx, now: s.now}
 	if s.opts.TimeLimit > 0 {
 		st.until = s.start.Add(time.Duration(frac * float64(s.opts.TimeLimit)))
 	}
@@ -150,20 +164,24 @@ func (s *solver) phase(frac float64) *stopper {
 // effort budget, and Bound and Gap say how far from optimal the answer can
 // be.
 func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
-	start := time.Now()
+	now := opts.Clock
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	st := &stopper{ctx: ctx, now: now}
 	if opts.TimeLimit > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.TimeLimit)
-		defer cancel()
+		st.until = start.Add(opts.TimeLimit)
 	}
 	s := &solver{
 		md:    newModel(p),
 		opts:  opts,
+		now:   now,
 		start: start,
-		st:    &stopper{ctx: ctx},
+		st:    st,
 		rng:   rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15)),
 		ub:    math.Inf(1),
 		lb:    math.Inf(-1),
@@ -180,6 +198,7 @@ func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
 type solver struct {
 	md    *model
 	opts  Options
+	now   func() time.Time // Options.Clock or time.Now
 	start time.Time
 	st    *stopper
 	rng   *rand.Rand
@@ -228,7 +247,7 @@ func (s *solver) progress(phase string) {
 		v = md.sign * s.ub
 	}
 	s.opts.Progress(Progress{
-		Elapsed:    time.Since(s.start),
+		Elapsed:    s.now().Sub(s.start),
 		Value:      v,
 		Bound:      md.sign * s.lb,
 		Iterations: s.stats.Moves + s.stats.Nodes + s.stats.LagrangianIterations,
@@ -243,7 +262,7 @@ func (s *solver) optimal() bool {
 
 func (s *solver) solution() *Solution {
 	md := s.md
-	s.stats.Elapsed = time.Since(s.start)
+	s.stats.Elapsed = s.now().Sub(s.start)
 	sol := &Solution{Value: math.NaN(), Gap: math.Inf(1), Stats: s.stats}
 	lb := s.lb
 	if s.best != nil {
@@ -265,7 +284,7 @@ func (s *solver) solution() *Solution {
 	case s.best != nil && (s.proved || s.optimal()):
 		sol.Status = Optimal
 		sol.Gap = 0
-	case s.st.done && errors.Is(s.st.ctx.Err(), context.DeadlineExceeded):
+	case s.st.done && (s.st.timeUp || errors.Is(s.st.ctx.Err(), context.DeadlineExceeded)):
 		sol.Status = TimeLimit
 	case s.best != nil:
 		sol.Status = Feasible
@@ -284,23 +303,36 @@ func (s *solver) run() {
 	load := make([]float64, md.m)
 	a := make([]int32, md.n)
 
-	// Constructive heuristics.
+	// Constructive heuristics. The first greedy run, and the one on
+	// LP-priced costs below (usually much the best), always run to
+	// completion: they are cheap, and even a tiny time limit then leaves a
+	// good solution.
+	never := &stopper{ctx: context.Background(), now: s.now}
 	g := newGreedy(md)
 	for k, f := range s.desirabilities() {
-		if k > 0 && s.st.stop() {
+		st := s.st
+		if k == 0 {
+			st = never
+		} else if st.stop() {
 			break
 		}
-		g.run(f, a, s.st)
+		g.run(f, a, st)
 		s.offer(a, md.cost(a), load, "greedy")
 	}
 
 	// LP bound and capacity prices.
 	cr := newCapRelax(md)
-	cr.ascend(lr1Iterations(md), s.ub, s.phase(0.15))
+	// It gets until 15% of the time limit, and at least 10% of it
+	// whatever the greedy runs took: the rest depends on its prices.
+	lpStop := s.phase(0.15)
+	if t := s.now().Add(s.opts.TimeLimit / 10); s.opts.TimeLimit > 0 && t.After(lpStop.until) {
+		lpStop.until = t
+	}
+	cr.ascend(lr1Iterations(md), s.ub, lpStop)
 	s.stats.LagrangianIterations += int64(cr.iters)
 	s.raise(cr.best, "lagrangian")
-	if s.optimal() || s.st.stop() {
-		s.proved = s.optimal()
+	if s.optimal() {
+		s.proved = true
 		return
 	}
 	price := make([]float64, md.n*md.m)
@@ -310,8 +342,12 @@ func (s *solver) run() {
 			price[k] = md.c[k] + cr.bestMu[i]*md.w[k]
 		}
 	}
-	g.run(price, a, s.st)
+	g.run(price, a, never)
 	s.offer(a, md.cost(a), load, "greedy")
+	if s.optimal() || s.st.stop() {
+		s.proved = s.optimal()
+		return
+	}
 
 	rc := make([]float64, md.n*md.m)
 	cr.reducedCosts(rc)
@@ -348,7 +384,7 @@ const exactGiveUp = 100
 
 // bbEnd is the fraction of the time limit at which an unfinished exact
 // search hands back to the local search.
-var bbEnd = envF("GAPBB", 0.4)
+const bbEnd = 0.4
 
 // desirabilities returns the greedy criteria tried first (smaller is
 // better): cost, weight relative to capacity, and cost per unit of weight.

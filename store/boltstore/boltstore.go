@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -170,6 +171,27 @@ func (s *Store) ListAudit(ctx context.Context, org alongside.OrgID, after uint64
 		return nil, fmt.Errorf("list audit: %w", driverErr(err))
 	}
 	return evs, nil
+}
+
+// AuditHead returns the Seq of org's latest audit event, 0 for none.
+func (s *Store) AuditHead(ctx context.Context, org alongside.OrgID) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var head uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		head = 0
+		if o := openOrg(tx, org); o != nil {
+			if k, _ := o.audit.Cursor().Last(); len(k) == 8 {
+				head = binary.BigEndian.Uint64(k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("audit head: %w", driverErr(err))
+	}
+	return head, nil
 }
 
 // driverErr marks bbolt's "cannot reach the file" errors as

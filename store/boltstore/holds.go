@@ -273,6 +273,7 @@ func (s *Store) move(ctx context.Context, op string, t store.Transition, decide 
 		a.State, a.DecidedAt, a.DecidedBy = next, now, t.By.Principal
 		action := audit.HoldConfirmed
 		if next == alongside.StateConfirmed {
+			a.ConfirmedAt = now
 			err = o.confirm(a)
 		} else {
 			a.Reason = t.Reason

@@ -45,6 +45,29 @@ func (s *Store) ListAudit(ctx context.Context, org alongside.OrgID, after uint64
 	return out, nil
 }
 
+// AuditHead returns the Seq of org's latest audit event, 0 for none.
+func (s *Store) AuditHead(ctx context.Context, org alongside.OrgID) (uint64, error) {
+	const op = "audit head"
+	if alongside.CheckID(string(org)) != "" {
+		return 0, nil
+	}
+	octx, cancel := s.op(ctx)
+	defer cancel()
+	msgs, err := s.rdb.XRevRangeN(octx, s.base(org)+"audit", "+", "-", 1).Result()
+	if err != nil {
+		return 0, s.fail(ctx, op, err)
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	seq, _, _ := strings.Cut(msgs[0].ID, "-")
+	head, err := strconv.ParseUint(seq, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: %s: bad stream ID: %w", op, err)
+	}
+	return head, nil
+}
+
 // decodeEvent decodes a stream entry written by audit() in common.lua.
 func decodeEvent(org alongside.OrgID, m redis.XMessage) (audit.Event, error) {
 	str := func(k string) string { v, _ := m.Values[k].(string); return v }

@@ -75,9 +75,13 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 	}
 	const op = "reserve"
 	id := alongside.AssignmentID(alongside.NewID("h"))
+	// The scripts compare expiry in whole milliseconds: the stored
+	// ExpiresAt is that instant, so a hold is never recorded expired
+	// before its ExpiresAt.
+	expires := time.UnixMilli(expiryMs(r.ExpiresAt)).In(r.ExpiresAt.Location())
 	doc, err := json.Marshal(&alongside.Assignment{
 		Org: r.Org, ID: id, Case: r.Case, Partner: r.Partner,
-		Score: r.Score, Factors: r.Factors, ExpiresAt: r.ExpiresAt, HeldBy: r.By.Principal,
+		Score: r.Score, Factors: r.Factors, ExpiresAt: expires, HeldBy: r.By.Principal,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: %s: %w", op, err)
@@ -270,6 +274,9 @@ func decodeAssignment(m map[string]string) (*alongside.Assignment, error) {
 		return nil, err
 	}
 	if a.DecidedAt, err = nsTime(m["decided_ns"]); err != nil {
+		return nil, err
+	}
+	if a.ConfirmedAt, err = nsTime(m["confirmed_ns"]); err != nil {
 		return nil, err
 	}
 	a.DecidedBy, a.Reason = m["decided_by"], m["reason"]

@@ -336,6 +336,10 @@ func (e *env) audit(org alongside.OrgID) []audit.Event {
 			e.tb.Fatalf("ListAudit(%s, %d) = %v", org, after, err)
 		}
 		if len(evs) == 0 {
+			head, err := e.s.AuditHead(e.ctx, org)
+			if err != nil || head != uint64(len(all)) {
+				e.tb.Fatalf("AuditHead(%s) = %d, %v; want %d, the last Seq", org, head, err, len(all))
+			}
 			return all
 		}
 		for i, ev := range evs {

@@ -368,8 +368,10 @@ func testTransitions(t *testing.T, h Harness) {
 				want.State = tc.want
 				want.DecidedAt = e.clock.Now()
 				want.DecidedBy = coordinator().Principal
-				if tc.op != "Confirm" {
-					want.Reason = tr.Reason
+				if tc.op == "Confirm" {
+					want.ConfirmedAt = e.clock.Now()
+				} else {
+					want.Reason = tr.Reason // a release keeps ConfirmedAt
 				}
 				if d := diff(&want, got); d != "" {
 					t.Errorf("%s (-want +got):\n%s", tc.op, d)

@@ -10,7 +10,7 @@ if a[1] == 'confirmed' then return {0, redis.call('HGETALL', KEYS[4])} end
 if a[1] == 'expired' then return fail('HOLDEXPIRED') end
 if a[1] ~= 'held' then return fail('BADTRANSITION', 'state ' .. a[1]) end
 if now >= tonumber(a[5]) then return fail('HOLDEXPIRED') end
-redis.call('HSET', KEYS[4], 'state', 'confirmed', 'decided_ns', nowns, 'decided_by', ARGV[4])
+redis.call('HSET', KEYS[4], 'state', 'confirmed', 'decided_ns', nowns, 'confirmed_ns', nowns, 'decided_by', ARGV[4])
 redis.call('HINCRBY', partnerkey(a[3]), 'committed', a[4])
 unhold(id, a[3], a[4])
 audit(nowns, ARGV[3], 'hold.confirmed', 'assignment', id, related(a[2], a[3]), nil)

@@ -42,6 +42,9 @@ const (
 	HoldOutcome_HOLD_OUTCOME_CASE_TAKEN HoldOutcome = 5
 	// The case is closed; no hold is placed.
 	HoldOutcome_HOLD_OUTCOME_CASE_CLOSED HoldOutcome = 6
+	// The case's 48-hour deadline has passed: no offer is made automatically;
+	// the case is escalated for a coordinator to place it by hand.
+	HoldOutcome_HOLD_OUTCOME_DEADLINE_PASSED HoldOutcome = 7
 )
 
 // Enum value maps for HoldOutcome.
@@ -54,6 +57,7 @@ var (
 		4: "HOLD_OUTCOME_NO_CAPACITY",
 		5: "HOLD_OUTCOME_CASE_TAKEN",
 		6: "HOLD_OUTCOME_CASE_CLOSED",
+		7: "HOLD_OUTCOME_DEADLINE_PASSED",
 	}
 	HoldOutcome_value = map[string]int32{
 		"HOLD_OUTCOME_UNSPECIFIED":         0,
@@ -63,6 +67,7 @@ var (
 		"HOLD_OUTCOME_NO_CAPACITY":         4,
 		"HOLD_OUTCOME_CASE_TAKEN":          5,
 		"HOLD_OUTCOME_CASE_CLOSED":         6,
+		"HOLD_OUTCOME_DEADLINE_PASSED":     7,
 	}
 )
 
@@ -91,72 +96,6 @@ func (x HoldOutcome) Number() protoreflect.EnumNumber {
 // Deprecated: Use HoldOutcome.Descriptor instead.
 func (HoldOutcome) EnumDescriptor() ([]byte, []int) {
 	return file_alongside_v1_match_proto_rawDescGZIP(), []int{0}
-}
-
-// EscalationReason is why a case needs a coordinator.
-type EscalationReason int32
-
-const (
-	// Not escalated.
-	EscalationReason_ESCALATION_REASON_UNSPECIFIED EscalationReason = 0
-	// No partner passes the hard rules.
-	EscalationReason_ESCALATION_REASON_NO_ELIGIBLE_PARTNER EscalationReason = 1
-	// Eligible partners are all at capacity.
-	EscalationReason_ESCALATION_REASON_NO_CAPACITY EscalationReason = 2
-	// Every candidate declined or let the offer expire.
-	EscalationReason_ESCALATION_REASON_CANDIDATES_EXHAUSTED EscalationReason = 3
-	// Less than the policy's warning time is left before the deadline and the
-	// case is not confirmed.
-	EscalationReason_ESCALATION_REASON_DEADLINE_AT_RISK EscalationReason = 4
-	// The 48-hour deadline passed without a confirmed partner.
-	EscalationReason_ESCALATION_REASON_DEADLINE_PASSED EscalationReason = 5
-)
-
-// Enum value maps for EscalationReason.
-var (
-	EscalationReason_name = map[int32]string{
-		0: "ESCALATION_REASON_UNSPECIFIED",
-		1: "ESCALATION_REASON_NO_ELIGIBLE_PARTNER",
-		2: "ESCALATION_REASON_NO_CAPACITY",
-		3: "ESCALATION_REASON_CANDIDATES_EXHAUSTED",
-		4: "ESCALATION_REASON_DEADLINE_AT_RISK",
-		5: "ESCALATION_REASON_DEADLINE_PASSED",
-	}
-	EscalationReason_value = map[string]int32{
-		"ESCALATION_REASON_UNSPECIFIED":          0,
-		"ESCALATION_REASON_NO_ELIGIBLE_PARTNER":  1,
-		"ESCALATION_REASON_NO_CAPACITY":          2,
-		"ESCALATION_REASON_CANDIDATES_EXHAUSTED": 3,
-		"ESCALATION_REASON_DEADLINE_AT_RISK":     4,
-		"ESCALATION_REASON_DEADLINE_PASSED":      5,
-	}
-)
-
-func (x EscalationReason) Enum() *EscalationReason {
-	p := new(EscalationReason)
-	*p = x
-	return p
-}
-
-func (x EscalationReason) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (EscalationReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_match_proto_enumTypes[1].Descriptor()
-}
-
-func (EscalationReason) Type() protoreflect.EnumType {
-	return &file_alongside_v1_match_proto_enumTypes[1]
-}
-
-func (x EscalationReason) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use EscalationReason.Descriptor instead.
-func (EscalationReason) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{1}
 }
 
 // EquityGroupBy is how an equity report groups cases.
@@ -216,11 +155,11 @@ func (x EquityGroupBy) String() string {
 }
 
 func (EquityGroupBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_match_proto_enumTypes[2].Descriptor()
+	return file_alongside_v1_match_proto_enumTypes[1].Descriptor()
 }
 
 func (EquityGroupBy) Type() protoreflect.EnumType {
-	return &file_alongside_v1_match_proto_enumTypes[2]
+	return &file_alongside_v1_match_proto_enumTypes[1]
 }
 
 func (x EquityGroupBy) Number() protoreflect.EnumNumber {
@@ -229,7 +168,7 @@ func (x EquityGroupBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use EquityGroupBy.Descriptor instead.
 func (EquityGroupBy) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{2}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{1}
 }
 
 // MatchCaseRequest is the request of MatchService.MatchCase.
@@ -237,7 +176,7 @@ type MatchCaseRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The case to match. Required.
 	CaseId string `protobuf:"bytes,1,opt,name=case_id,json=caseId,proto3" json:"case_id,omitempty"`
-	// Makes the call safe to retry: 1–255 printable ASCII characters without
+	// Makes the call safe to retry: 1–250 printable ASCII characters without
 	// spaces, scoped to the caller and kept for 72 hours. Required unless
 	// dry_run.
 	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
@@ -608,71 +547,6 @@ func (x *RuleFailure) GetReason() string {
 	return ""
 }
 
-// Escalation tells a coordinator why a case needs them and what might help.
-type Escalation struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Why the case is escalated.
-	Reason EscalationReason `protobuf:"varint,1,opt,name=reason,proto3,enum=alongside.v1.EscalationReason" json:"reason,omitempty"`
-	// Details for a person.
-	Detail string `protobuf:"bytes,2,opt,name=detail,proto3" json:"detail,omitempty"`
-	// Changes that would make partners eligible, for a person, e.g. "2 more
-	// partners are eligible if an interpreter is arranged".
-	Suggestions   []string `protobuf:"bytes,3,rep,name=suggestions,proto3" json:"suggestions,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Escalation) Reset() {
-	*x = Escalation{}
-	mi := &file_alongside_v1_match_proto_msgTypes[4]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Escalation) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Escalation) ProtoMessage() {}
-
-func (x *Escalation) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[4]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Escalation.ProtoReflect.Descriptor instead.
-func (*Escalation) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{4}
-}
-
-func (x *Escalation) GetReason() EscalationReason {
-	if x != nil {
-		return x.Reason
-	}
-	return EscalationReason_ESCALATION_REASON_UNSPECIFIED
-}
-
-func (x *Escalation) GetDetail() string {
-	if x != nil {
-		return x.Detail
-	}
-	return ""
-}
-
-func (x *Escalation) GetSuggestions() []string {
-	if x != nil {
-		return x.Suggestions
-	}
-	return nil
-}
-
 // ConfirmAssignmentRequest is the request of MatchService.ConfirmAssignment.
 type ConfirmAssignmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -684,7 +558,7 @@ type ConfirmAssignmentRequest struct {
 
 func (x *ConfirmAssignmentRequest) Reset() {
 	*x = ConfirmAssignmentRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[5]
+	mi := &file_alongside_v1_match_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -696,7 +570,7 @@ func (x *ConfirmAssignmentRequest) String() string {
 func (*ConfirmAssignmentRequest) ProtoMessage() {}
 
 func (x *ConfirmAssignmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[5]
+	mi := &file_alongside_v1_match_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -709,7 +583,7 @@ func (x *ConfirmAssignmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmAssignmentRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmAssignmentRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{5}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ConfirmAssignmentRequest) GetAssignmentId() string {
@@ -731,7 +605,7 @@ type ConfirmAssignmentResponse struct {
 
 func (x *ConfirmAssignmentResponse) Reset() {
 	*x = ConfirmAssignmentResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[6]
+	mi := &file_alongside_v1_match_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -743,7 +617,7 @@ func (x *ConfirmAssignmentResponse) String() string {
 func (*ConfirmAssignmentResponse) ProtoMessage() {}
 
 func (x *ConfirmAssignmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[6]
+	mi := &file_alongside_v1_match_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -756,7 +630,7 @@ func (x *ConfirmAssignmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmAssignmentResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmAssignmentResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{6}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ConfirmAssignmentResponse) GetAssignment() *Assignment {
@@ -779,7 +653,7 @@ type DeclineAssignmentRequest struct {
 
 func (x *DeclineAssignmentRequest) Reset() {
 	*x = DeclineAssignmentRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[7]
+	mi := &file_alongside_v1_match_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -791,7 +665,7 @@ func (x *DeclineAssignmentRequest) String() string {
 func (*DeclineAssignmentRequest) ProtoMessage() {}
 
 func (x *DeclineAssignmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[7]
+	mi := &file_alongside_v1_match_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -804,7 +678,7 @@ func (x *DeclineAssignmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineAssignmentRequest.ProtoReflect.Descriptor instead.
 func (*DeclineAssignmentRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{7}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DeclineAssignmentRequest) GetAssignmentId() string {
@@ -833,7 +707,7 @@ type DeclineAssignmentResponse struct {
 
 func (x *DeclineAssignmentResponse) Reset() {
 	*x = DeclineAssignmentResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[8]
+	mi := &file_alongside_v1_match_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -845,7 +719,7 @@ func (x *DeclineAssignmentResponse) String() string {
 func (*DeclineAssignmentResponse) ProtoMessage() {}
 
 func (x *DeclineAssignmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[8]
+	mi := &file_alongside_v1_match_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -858,7 +732,7 @@ func (x *DeclineAssignmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineAssignmentResponse.ProtoReflect.Descriptor instead.
 func (*DeclineAssignmentResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{8}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DeclineAssignmentResponse) GetAssignment() *Assignment {
@@ -881,7 +755,7 @@ type ReleaseAssignmentRequest struct {
 
 func (x *ReleaseAssignmentRequest) Reset() {
 	*x = ReleaseAssignmentRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[9]
+	mi := &file_alongside_v1_match_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -893,7 +767,7 @@ func (x *ReleaseAssignmentRequest) String() string {
 func (*ReleaseAssignmentRequest) ProtoMessage() {}
 
 func (x *ReleaseAssignmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[9]
+	mi := &file_alongside_v1_match_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -906,7 +780,7 @@ func (x *ReleaseAssignmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseAssignmentRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseAssignmentRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{9}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ReleaseAssignmentRequest) GetAssignmentId() string {
@@ -935,7 +809,7 @@ type ReleaseAssignmentResponse struct {
 
 func (x *ReleaseAssignmentResponse) Reset() {
 	*x = ReleaseAssignmentResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[10]
+	mi := &file_alongside_v1_match_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -947,7 +821,7 @@ func (x *ReleaseAssignmentResponse) String() string {
 func (*ReleaseAssignmentResponse) ProtoMessage() {}
 
 func (x *ReleaseAssignmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[10]
+	mi := &file_alongside_v1_match_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -960,7 +834,7 @@ func (x *ReleaseAssignmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseAssignmentResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseAssignmentResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{10}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ReleaseAssignmentResponse) GetAssignment() *Assignment {
@@ -990,7 +864,7 @@ type ListPendingHoldsRequest struct {
 
 func (x *ListPendingHoldsRequest) Reset() {
 	*x = ListPendingHoldsRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[11]
+	mi := &file_alongside_v1_match_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1002,7 +876,7 @@ func (x *ListPendingHoldsRequest) String() string {
 func (*ListPendingHoldsRequest) ProtoMessage() {}
 
 func (x *ListPendingHoldsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[11]
+	mi := &file_alongside_v1_match_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1015,7 +889,7 @@ func (x *ListPendingHoldsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPendingHoldsRequest.ProtoReflect.Descriptor instead.
 func (*ListPendingHoldsRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{11}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListPendingHoldsRequest) GetPageSize() int32 {
@@ -1059,7 +933,7 @@ type ListPendingHoldsResponse struct {
 
 func (x *ListPendingHoldsResponse) Reset() {
 	*x = ListPendingHoldsResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[12]
+	mi := &file_alongside_v1_match_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1071,7 +945,7 @@ func (x *ListPendingHoldsResponse) String() string {
 func (*ListPendingHoldsResponse) ProtoMessage() {}
 
 func (x *ListPendingHoldsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[12]
+	mi := &file_alongside_v1_match_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1084,7 +958,7 @@ func (x *ListPendingHoldsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPendingHoldsResponse.ProtoReflect.Descriptor instead.
 func (*ListPendingHoldsResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{12}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListPendingHoldsResponse) GetHolds() []*Assignment {
@@ -1122,7 +996,7 @@ type RebalanceRequest struct {
 
 func (x *RebalanceRequest) Reset() {
 	*x = RebalanceRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[13]
+	mi := &file_alongside_v1_match_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1134,7 +1008,7 @@ func (x *RebalanceRequest) String() string {
 func (*RebalanceRequest) ProtoMessage() {}
 
 func (x *RebalanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[13]
+	mi := &file_alongside_v1_match_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1147,7 +1021,7 @@ func (x *RebalanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebalanceRequest.ProtoReflect.Descriptor instead.
 func (*RebalanceRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{13}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RebalanceRequest) GetTimeLimit() *durationpb.Duration {
@@ -1203,7 +1077,7 @@ type RebalanceChange struct {
 
 func (x *RebalanceChange) Reset() {
 	*x = RebalanceChange{}
-	mi := &file_alongside_v1_match_proto_msgTypes[14]
+	mi := &file_alongside_v1_match_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1215,7 +1089,7 @@ func (x *RebalanceChange) String() string {
 func (*RebalanceChange) ProtoMessage() {}
 
 func (x *RebalanceChange) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[14]
+	mi := &file_alongside_v1_match_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1228,7 +1102,7 @@ func (x *RebalanceChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebalanceChange.ProtoReflect.Descriptor instead.
 func (*RebalanceChange) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{14}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RebalanceChange) GetCaseId() string {
@@ -1287,9 +1161,11 @@ type RebalanceResponse struct {
 	Changes []*RebalanceChange `protobuf:"bytes,1,rep,name=changes,proto3" json:"changes,omitempty"`
 	// How the solver ended.
 	Status SolveStatus `protobuf:"varint,2,opt,name=status,proto3,enum=alongside.v1.SolveStatus" json:"status,omitempty"`
-	// Solver statistics. The objective is the total match score (sum of
-	// 0–100 scores) of the proposed assignment, higher is better; the bound
-	// is an upper bound on it.
+	// Solver statistics. The objective is the urgency-weighted total match
+	// score of the proposed assignment, higher is better: the sum over matched
+	// cases of urgency × score (score 0–100; urgency from 1 for a case opened
+	// now to 2 at its 48-hour deadline, so closer deadlines count more). The
+	// bound is an upper bound on it.
 	Stats *SolveStats `protobuf:"bytes,3,opt,name=stats,proto3" json:"stats,omitempty"`
 	// The changes were carried out (apply was set); see each change for any
 	// that could not be.
@@ -1303,7 +1179,7 @@ type RebalanceResponse struct {
 
 func (x *RebalanceResponse) Reset() {
 	*x = RebalanceResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[15]
+	mi := &file_alongside_v1_match_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1315,7 +1191,7 @@ func (x *RebalanceResponse) String() string {
 func (*RebalanceResponse) ProtoMessage() {}
 
 func (x *RebalanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[15]
+	mi := &file_alongside_v1_match_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1328,7 +1204,7 @@ func (x *RebalanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebalanceResponse.ProtoReflect.Descriptor instead.
 func (*RebalanceResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{15}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RebalanceResponse) GetChanges() []*RebalanceChange {
@@ -1379,7 +1255,7 @@ type ExplainMatchRequest struct {
 
 func (x *ExplainMatchRequest) Reset() {
 	*x = ExplainMatchRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[16]
+	mi := &file_alongside_v1_match_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1391,7 +1267,7 @@ func (x *ExplainMatchRequest) String() string {
 func (*ExplainMatchRequest) ProtoMessage() {}
 
 func (x *ExplainMatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[16]
+	mi := &file_alongside_v1_match_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1404,7 +1280,7 @@ func (x *ExplainMatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainMatchRequest.ProtoReflect.Descriptor instead.
 func (*ExplainMatchRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{16}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ExplainMatchRequest) GetCaseId() string {
@@ -1435,7 +1311,7 @@ type ExplainMatchResponse struct {
 
 func (x *ExplainMatchResponse) Reset() {
 	*x = ExplainMatchResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[17]
+	mi := &file_alongside_v1_match_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1447,7 +1323,7 @@ func (x *ExplainMatchResponse) String() string {
 func (*ExplainMatchResponse) ProtoMessage() {}
 
 func (x *ExplainMatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[17]
+	mi := &file_alongside_v1_match_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1460,7 +1336,7 @@ func (x *ExplainMatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainMatchResponse.ProtoReflect.Descriptor instead.
 func (*ExplainMatchResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{17}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ExplainMatchResponse) GetCandidate() *Candidate {
@@ -1491,7 +1367,7 @@ type GetEquityReportRequest struct {
 
 func (x *GetEquityReportRequest) Reset() {
 	*x = GetEquityReportRequest{}
-	mi := &file_alongside_v1_match_proto_msgTypes[18]
+	mi := &file_alongside_v1_match_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1503,7 +1379,7 @@ func (x *GetEquityReportRequest) String() string {
 func (*GetEquityReportRequest) ProtoMessage() {}
 
 func (x *GetEquityReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[18]
+	mi := &file_alongside_v1_match_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1516,7 +1392,7 @@ func (x *GetEquityReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEquityReportRequest.ProtoReflect.Descriptor instead.
 func (*GetEquityReportRequest) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{18}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetEquityReportRequest) GetPeriod() *DateRange {
@@ -1561,7 +1437,7 @@ type EquityRow struct {
 
 func (x *EquityRow) Reset() {
 	*x = EquityRow{}
-	mi := &file_alongside_v1_match_proto_msgTypes[19]
+	mi := &file_alongside_v1_match_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1573,7 +1449,7 @@ func (x *EquityRow) String() string {
 func (*EquityRow) ProtoMessage() {}
 
 func (x *EquityRow) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[19]
+	mi := &file_alongside_v1_match_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1586,7 +1462,7 @@ func (x *EquityRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EquityRow.ProtoReflect.Descriptor instead.
 func (*EquityRow) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{19}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *EquityRow) GetGroup() string {
@@ -1651,7 +1527,7 @@ type GetEquityReportResponse struct {
 
 func (x *GetEquityReportResponse) Reset() {
 	*x = GetEquityReportResponse{}
-	mi := &file_alongside_v1_match_proto_msgTypes[20]
+	mi := &file_alongside_v1_match_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1663,7 +1539,7 @@ func (x *GetEquityReportResponse) String() string {
 func (*GetEquityReportResponse) ProtoMessage() {}
 
 func (x *GetEquityReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_match_proto_msgTypes[20]
+	mi := &file_alongside_v1_match_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1676,7 +1552,7 @@ func (x *GetEquityReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEquityReportResponse.ProtoReflect.Descriptor instead.
 func (*GetEquityReportResponse) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_match_proto_rawDescGZIP(), []int{20}
+	return file_alongside_v1_match_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetEquityReportResponse) GetRows() []*EquityRow {
@@ -1731,12 +1607,7 @@ const file_alongside_v1_match_proto_rawDesc = "" +
 	"travelTime\"?\n" +
 	"\vRuleFailure\x12\x12\n" +
 	"\x04rule\x18\x01 \x01(\tR\x04rule\x12\x1c\n" +
-	"\x06reason\x18\x02 \x01(\tB\x04\xc8\xf3\x18\x04R\x06reason\"\x8a\x01\n" +
-	"\n" +
-	"Escalation\x126\n" +
-	"\x06reason\x18\x01 \x01(\x0e2\x1e.alongside.v1.EscalationReasonR\x06reason\x12\x1c\n" +
-	"\x06detail\x18\x02 \x01(\tB\x04\xc8\xf3\x18\x04R\x06detail\x12&\n" +
-	"\vsuggestions\x18\x03 \x03(\tB\x04\xc8\xf3\x18\x04R\vsuggestions\"?\n" +
+	"\x06reason\x18\x02 \x01(\tB\x04\xc8\xf3\x18\x04R\x06reason\"?\n" +
 	"\x18ConfirmAssignmentRequest\x12#\n" +
 	"\rassignment_id\x18\x01 \x01(\tR\fassignmentId\"U\n" +
 	"\x19ConfirmAssignmentResponse\x128\n" +
@@ -1811,7 +1682,7 @@ const file_alongside_v1_match_proto_rawDesc = "" +
 	"suppressed\"y\n" +
 	"\x17GetEquityReportResponse\x12+\n" +
 	"\x04rows\x18\x01 \x03(\v2\x17.alongside.v1.EquityRowR\x04rows\x121\n" +
-	"\aoverall\x18\x02 \x01(\v2\x17.alongside.v1.EquityRowR\aoverall*\xdb\x01\n" +
+	"\aoverall\x18\x02 \x01(\v2\x17.alongside.v1.EquityRowR\aoverall*\xfd\x01\n" +
 	"\vHoldOutcome\x12\x1c\n" +
 	"\x18HOLD_OUTCOME_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11HOLD_OUTCOME_HELD\x10\x01\x12\x18\n" +
@@ -1819,14 +1690,8 @@ const file_alongside_v1_match_proto_rawDesc = "" +
 	" HOLD_OUTCOME_NO_ELIGIBLE_PARTNER\x10\x03\x12\x1c\n" +
 	"\x18HOLD_OUTCOME_NO_CAPACITY\x10\x04\x12\x1b\n" +
 	"\x17HOLD_OUTCOME_CASE_TAKEN\x10\x05\x12\x1c\n" +
-	"\x18HOLD_OUTCOME_CASE_CLOSED\x10\x06*\xfe\x01\n" +
-	"\x10EscalationReason\x12!\n" +
-	"\x1dESCALATION_REASON_UNSPECIFIED\x10\x00\x12)\n" +
-	"%ESCALATION_REASON_NO_ELIGIBLE_PARTNER\x10\x01\x12!\n" +
-	"\x1dESCALATION_REASON_NO_CAPACITY\x10\x02\x12*\n" +
-	"&ESCALATION_REASON_CANDIDATES_EXHAUSTED\x10\x03\x12&\n" +
-	"\"ESCALATION_REASON_DEADLINE_AT_RISK\x10\x04\x12%\n" +
-	"!ESCALATION_REASON_DEADLINE_PASSED\x10\x05*\xfb\x01\n" +
+	"\x18HOLD_OUTCOME_CASE_CLOSED\x10\x06\x12 \n" +
+	"\x1cHOLD_OUTCOME_DEADLINE_PASSED\x10\a*\xfb\x01\n" +
 	"\rEquityGroupBy\x12\x1f\n" +
 	"\x1bEQUITY_GROUP_BY_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18EQUITY_GROUP_BY_LANGUAGE\x10\x01\x12\x1f\n" +
@@ -1860,87 +1725,85 @@ func file_alongside_v1_match_proto_rawDescGZIP() []byte {
 	return file_alongside_v1_match_proto_rawDescData
 }
 
-var file_alongside_v1_match_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_alongside_v1_match_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_alongside_v1_match_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_alongside_v1_match_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_alongside_v1_match_proto_goTypes = []any{
 	(HoldOutcome)(0),                  // 0: alongside.v1.HoldOutcome
-	(EscalationReason)(0),             // 1: alongside.v1.EscalationReason
-	(EquityGroupBy)(0),                // 2: alongside.v1.EquityGroupBy
-	(*MatchCaseRequest)(nil),          // 3: alongside.v1.MatchCaseRequest
-	(*MatchCaseResponse)(nil),         // 4: alongside.v1.MatchCaseResponse
-	(*Candidate)(nil),                 // 5: alongside.v1.Candidate
-	(*RuleFailure)(nil),               // 6: alongside.v1.RuleFailure
-	(*Escalation)(nil),                // 7: alongside.v1.Escalation
-	(*ConfirmAssignmentRequest)(nil),  // 8: alongside.v1.ConfirmAssignmentRequest
-	(*ConfirmAssignmentResponse)(nil), // 9: alongside.v1.ConfirmAssignmentResponse
-	(*DeclineAssignmentRequest)(nil),  // 10: alongside.v1.DeclineAssignmentRequest
-	(*DeclineAssignmentResponse)(nil), // 11: alongside.v1.DeclineAssignmentResponse
-	(*ReleaseAssignmentRequest)(nil),  // 12: alongside.v1.ReleaseAssignmentRequest
-	(*ReleaseAssignmentResponse)(nil), // 13: alongside.v1.ReleaseAssignmentResponse
-	(*ListPendingHoldsRequest)(nil),   // 14: alongside.v1.ListPendingHoldsRequest
-	(*ListPendingHoldsResponse)(nil),  // 15: alongside.v1.ListPendingHoldsResponse
-	(*RebalanceRequest)(nil),          // 16: alongside.v1.RebalanceRequest
-	(*RebalanceChange)(nil),           // 17: alongside.v1.RebalanceChange
-	(*RebalanceResponse)(nil),         // 18: alongside.v1.RebalanceResponse
-	(*ExplainMatchRequest)(nil),       // 19: alongside.v1.ExplainMatchRequest
-	(*ExplainMatchResponse)(nil),      // 20: alongside.v1.ExplainMatchResponse
-	(*GetEquityReportRequest)(nil),    // 21: alongside.v1.GetEquityReportRequest
-	(*EquityRow)(nil),                 // 22: alongside.v1.EquityRow
-	(*GetEquityReportResponse)(nil),   // 23: alongside.v1.GetEquityReportResponse
-	(*timestamppb.Timestamp)(nil),     // 24: google.protobuf.Timestamp
-	(*Assignment)(nil),                // 25: alongside.v1.Assignment
-	(*Factor)(nil),                    // 26: alongside.v1.Factor
-	(*durationpb.Duration)(nil),       // 27: google.protobuf.Duration
-	(SolveStatus)(0),                  // 28: alongside.v1.SolveStatus
-	(*SolveStats)(nil),                // 29: alongside.v1.SolveStats
-	(*DateRange)(nil),                 // 30: alongside.v1.DateRange
+	(EquityGroupBy)(0),                // 1: alongside.v1.EquityGroupBy
+	(*MatchCaseRequest)(nil),          // 2: alongside.v1.MatchCaseRequest
+	(*MatchCaseResponse)(nil),         // 3: alongside.v1.MatchCaseResponse
+	(*Candidate)(nil),                 // 4: alongside.v1.Candidate
+	(*RuleFailure)(nil),               // 5: alongside.v1.RuleFailure
+	(*ConfirmAssignmentRequest)(nil),  // 6: alongside.v1.ConfirmAssignmentRequest
+	(*ConfirmAssignmentResponse)(nil), // 7: alongside.v1.ConfirmAssignmentResponse
+	(*DeclineAssignmentRequest)(nil),  // 8: alongside.v1.DeclineAssignmentRequest
+	(*DeclineAssignmentResponse)(nil), // 9: alongside.v1.DeclineAssignmentResponse
+	(*ReleaseAssignmentRequest)(nil),  // 10: alongside.v1.ReleaseAssignmentRequest
+	(*ReleaseAssignmentResponse)(nil), // 11: alongside.v1.ReleaseAssignmentResponse
+	(*ListPendingHoldsRequest)(nil),   // 12: alongside.v1.ListPendingHoldsRequest
+	(*ListPendingHoldsResponse)(nil),  // 13: alongside.v1.ListPendingHoldsResponse
+	(*RebalanceRequest)(nil),          // 14: alongside.v1.RebalanceRequest
+	(*RebalanceChange)(nil),           // 15: alongside.v1.RebalanceChange
+	(*RebalanceResponse)(nil),         // 16: alongside.v1.RebalanceResponse
+	(*ExplainMatchRequest)(nil),       // 17: alongside.v1.ExplainMatchRequest
+	(*ExplainMatchResponse)(nil),      // 18: alongside.v1.ExplainMatchResponse
+	(*GetEquityReportRequest)(nil),    // 19: alongside.v1.GetEquityReportRequest
+	(*EquityRow)(nil),                 // 20: alongside.v1.EquityRow
+	(*GetEquityReportResponse)(nil),   // 21: alongside.v1.GetEquityReportResponse
+	(*timestamppb.Timestamp)(nil),     // 22: google.protobuf.Timestamp
+	(*Assignment)(nil),                // 23: alongside.v1.Assignment
+	(*Escalation)(nil),                // 24: alongside.v1.Escalation
+	(*Factor)(nil),                    // 25: alongside.v1.Factor
+	(*durationpb.Duration)(nil),       // 26: google.protobuf.Duration
+	(SolveStatus)(0),                  // 27: alongside.v1.SolveStatus
+	(*SolveStats)(nil),                // 28: alongside.v1.SolveStats
+	(*DateRange)(nil),                 // 29: alongside.v1.DateRange
 }
 var file_alongside_v1_match_proto_depIdxs = []int32{
-	24, // 0: alongside.v1.MatchCaseResponse.deadline:type_name -> google.protobuf.Timestamp
-	5,  // 1: alongside.v1.MatchCaseResponse.candidates:type_name -> alongside.v1.Candidate
+	22, // 0: alongside.v1.MatchCaseResponse.deadline:type_name -> google.protobuf.Timestamp
+	4,  // 1: alongside.v1.MatchCaseResponse.candidates:type_name -> alongside.v1.Candidate
 	0,  // 2: alongside.v1.MatchCaseResponse.outcome:type_name -> alongside.v1.HoldOutcome
-	25, // 3: alongside.v1.MatchCaseResponse.hold:type_name -> alongside.v1.Assignment
-	7,  // 4: alongside.v1.MatchCaseResponse.escalation:type_name -> alongside.v1.Escalation
-	26, // 5: alongside.v1.Candidate.factors:type_name -> alongside.v1.Factor
-	6,  // 6: alongside.v1.Candidate.failed_rules:type_name -> alongside.v1.RuleFailure
-	27, // 7: alongside.v1.Candidate.travel_time:type_name -> google.protobuf.Duration
-	1,  // 8: alongside.v1.Escalation.reason:type_name -> alongside.v1.EscalationReason
-	25, // 9: alongside.v1.ConfirmAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
-	25, // 10: alongside.v1.DeclineAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
-	25, // 11: alongside.v1.ReleaseAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
-	25, // 12: alongside.v1.ListPendingHoldsResponse.holds:type_name -> alongside.v1.Assignment
-	27, // 13: alongside.v1.RebalanceRequest.time_limit:type_name -> google.protobuf.Duration
-	25, // 14: alongside.v1.RebalanceChange.hold:type_name -> alongside.v1.Assignment
-	17, // 15: alongside.v1.RebalanceResponse.changes:type_name -> alongside.v1.RebalanceChange
-	28, // 16: alongside.v1.RebalanceResponse.status:type_name -> alongside.v1.SolveStatus
-	29, // 17: alongside.v1.RebalanceResponse.stats:type_name -> alongside.v1.SolveStats
-	5,  // 18: alongside.v1.ExplainMatchResponse.candidate:type_name -> alongside.v1.Candidate
-	30, // 19: alongside.v1.GetEquityReportRequest.period:type_name -> alongside.v1.DateRange
-	2,  // 20: alongside.v1.GetEquityReportRequest.group_by:type_name -> alongside.v1.EquityGroupBy
-	27, // 21: alongside.v1.EquityRow.median_time_to_match:type_name -> google.protobuf.Duration
-	22, // 22: alongside.v1.GetEquityReportResponse.rows:type_name -> alongside.v1.EquityRow
-	22, // 23: alongside.v1.GetEquityReportResponse.overall:type_name -> alongside.v1.EquityRow
-	3,  // 24: alongside.v1.MatchService.MatchCase:input_type -> alongside.v1.MatchCaseRequest
-	8,  // 25: alongside.v1.MatchService.ConfirmAssignment:input_type -> alongside.v1.ConfirmAssignmentRequest
-	10, // 26: alongside.v1.MatchService.DeclineAssignment:input_type -> alongside.v1.DeclineAssignmentRequest
-	12, // 27: alongside.v1.MatchService.ReleaseAssignment:input_type -> alongside.v1.ReleaseAssignmentRequest
-	14, // 28: alongside.v1.MatchService.ListPendingHolds:input_type -> alongside.v1.ListPendingHoldsRequest
-	16, // 29: alongside.v1.MatchService.Rebalance:input_type -> alongside.v1.RebalanceRequest
-	19, // 30: alongside.v1.MatchService.ExplainMatch:input_type -> alongside.v1.ExplainMatchRequest
-	21, // 31: alongside.v1.MatchService.GetEquityReport:input_type -> alongside.v1.GetEquityReportRequest
-	4,  // 32: alongside.v1.MatchService.MatchCase:output_type -> alongside.v1.MatchCaseResponse
-	9,  // 33: alongside.v1.MatchService.ConfirmAssignment:output_type -> alongside.v1.ConfirmAssignmentResponse
-	11, // 34: alongside.v1.MatchService.DeclineAssignment:output_type -> alongside.v1.DeclineAssignmentResponse
-	13, // 35: alongside.v1.MatchService.ReleaseAssignment:output_type -> alongside.v1.ReleaseAssignmentResponse
-	15, // 36: alongside.v1.MatchService.ListPendingHolds:output_type -> alongside.v1.ListPendingHoldsResponse
-	18, // 37: alongside.v1.MatchService.Rebalance:output_type -> alongside.v1.RebalanceResponse
-	20, // 38: alongside.v1.MatchService.ExplainMatch:output_type -> alongside.v1.ExplainMatchResponse
-	23, // 39: alongside.v1.MatchService.GetEquityReport:output_type -> alongside.v1.GetEquityReportResponse
-	32, // [32:40] is the sub-list for method output_type
-	24, // [24:32] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	23, // 3: alongside.v1.MatchCaseResponse.hold:type_name -> alongside.v1.Assignment
+	24, // 4: alongside.v1.MatchCaseResponse.escalation:type_name -> alongside.v1.Escalation
+	25, // 5: alongside.v1.Candidate.factors:type_name -> alongside.v1.Factor
+	5,  // 6: alongside.v1.Candidate.failed_rules:type_name -> alongside.v1.RuleFailure
+	26, // 7: alongside.v1.Candidate.travel_time:type_name -> google.protobuf.Duration
+	23, // 8: alongside.v1.ConfirmAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
+	23, // 9: alongside.v1.DeclineAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
+	23, // 10: alongside.v1.ReleaseAssignmentResponse.assignment:type_name -> alongside.v1.Assignment
+	23, // 11: alongside.v1.ListPendingHoldsResponse.holds:type_name -> alongside.v1.Assignment
+	26, // 12: alongside.v1.RebalanceRequest.time_limit:type_name -> google.protobuf.Duration
+	23, // 13: alongside.v1.RebalanceChange.hold:type_name -> alongside.v1.Assignment
+	15, // 14: alongside.v1.RebalanceResponse.changes:type_name -> alongside.v1.RebalanceChange
+	27, // 15: alongside.v1.RebalanceResponse.status:type_name -> alongside.v1.SolveStatus
+	28, // 16: alongside.v1.RebalanceResponse.stats:type_name -> alongside.v1.SolveStats
+	4,  // 17: alongside.v1.ExplainMatchResponse.candidate:type_name -> alongside.v1.Candidate
+	29, // 18: alongside.v1.GetEquityReportRequest.period:type_name -> alongside.v1.DateRange
+	1,  // 19: alongside.v1.GetEquityReportRequest.group_by:type_name -> alongside.v1.EquityGroupBy
+	26, // 20: alongside.v1.EquityRow.median_time_to_match:type_name -> google.protobuf.Duration
+	20, // 21: alongside.v1.GetEquityReportResponse.rows:type_name -> alongside.v1.EquityRow
+	20, // 22: alongside.v1.GetEquityReportResponse.overall:type_name -> alongside.v1.EquityRow
+	2,  // 23: alongside.v1.MatchService.MatchCase:input_type -> alongside.v1.MatchCaseRequest
+	6,  // 24: alongside.v1.MatchService.ConfirmAssignment:input_type -> alongside.v1.ConfirmAssignmentRequest
+	8,  // 25: alongside.v1.MatchService.DeclineAssignment:input_type -> alongside.v1.DeclineAssignmentRequest
+	10, // 26: alongside.v1.MatchService.ReleaseAssignment:input_type -> alongside.v1.ReleaseAssignmentRequest
+	12, // 27: alongside.v1.MatchService.ListPendingHolds:input_type -> alongside.v1.ListPendingHoldsRequest
+	14, // 28: alongside.v1.MatchService.Rebalance:input_type -> alongside.v1.RebalanceRequest
+	17, // 29: alongside.v1.MatchService.ExplainMatch:input_type -> alongside.v1.ExplainMatchRequest
+	19, // 30: alongside.v1.MatchService.GetEquityReport:input_type -> alongside.v1.GetEquityReportRequest
+	3,  // 31: alongside.v1.MatchService.MatchCase:output_type -> alongside.v1.MatchCaseResponse
+	7,  // 32: alongside.v1.MatchService.ConfirmAssignment:output_type -> alongside.v1.ConfirmAssignmentResponse
+	9,  // 33: alongside.v1.MatchService.DeclineAssignment:output_type -> alongside.v1.DeclineAssignmentResponse
+	11, // 34: alongside.v1.MatchService.ReleaseAssignment:output_type -> alongside.v1.ReleaseAssignmentResponse
+	13, // 35: alongside.v1.MatchService.ListPendingHolds:output_type -> alongside.v1.ListPendingHoldsResponse
+	16, // 36: alongside.v1.MatchService.Rebalance:output_type -> alongside.v1.RebalanceResponse
+	18, // 37: alongside.v1.MatchService.ExplainMatch:output_type -> alongside.v1.ExplainMatchResponse
+	21, // 38: alongside.v1.MatchService.GetEquityReport:output_type -> alongside.v1.GetEquityReportResponse
+	31, // [31:39] is the sub-list for method output_type
+	23, // [23:31] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_alongside_v1_match_proto_init() }
@@ -1955,8 +1818,8 @@ func file_alongside_v1_match_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alongside_v1_match_proto_rawDesc), len(file_alongside_v1_match_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   21,
+			NumEnums:      2,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -393,6 +393,72 @@ func (CaseStatus) EnumDescriptor() ([]byte, []int) {
 	return file_alongside_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
+// EscalationReason is why a case needs a coordinator.
+type EscalationReason int32
+
+const (
+	// Not escalated.
+	EscalationReason_ESCALATION_REASON_UNSPECIFIED EscalationReason = 0
+	// No partner passes the hard rules.
+	EscalationReason_ESCALATION_REASON_NO_ELIGIBLE_PARTNER EscalationReason = 1
+	// Eligible partners are all at capacity.
+	EscalationReason_ESCALATION_REASON_NO_CAPACITY EscalationReason = 2
+	// Every candidate declined or let the offer expire.
+	EscalationReason_ESCALATION_REASON_CANDIDATES_EXHAUSTED EscalationReason = 3
+	// Less than the policy's warning time is left before the deadline and the
+	// case is not confirmed.
+	EscalationReason_ESCALATION_REASON_DEADLINE_AT_RISK EscalationReason = 4
+	// The 48-hour deadline passed without a confirmed partner.
+	EscalationReason_ESCALATION_REASON_DEADLINE_PASSED EscalationReason = 5
+)
+
+// Enum value maps for EscalationReason.
+var (
+	EscalationReason_name = map[int32]string{
+		0: "ESCALATION_REASON_UNSPECIFIED",
+		1: "ESCALATION_REASON_NO_ELIGIBLE_PARTNER",
+		2: "ESCALATION_REASON_NO_CAPACITY",
+		3: "ESCALATION_REASON_CANDIDATES_EXHAUSTED",
+		4: "ESCALATION_REASON_DEADLINE_AT_RISK",
+		5: "ESCALATION_REASON_DEADLINE_PASSED",
+	}
+	EscalationReason_value = map[string]int32{
+		"ESCALATION_REASON_UNSPECIFIED":          0,
+		"ESCALATION_REASON_NO_ELIGIBLE_PARTNER":  1,
+		"ESCALATION_REASON_NO_CAPACITY":          2,
+		"ESCALATION_REASON_CANDIDATES_EXHAUSTED": 3,
+		"ESCALATION_REASON_DEADLINE_AT_RISK":     4,
+		"ESCALATION_REASON_DEADLINE_PASSED":      5,
+	}
+)
+
+func (x EscalationReason) Enum() *EscalationReason {
+	p := new(EscalationReason)
+	*p = x
+	return p
+}
+
+func (x EscalationReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (EscalationReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_alongside_v1_types_proto_enumTypes[6].Descriptor()
+}
+
+func (EscalationReason) Type() protoreflect.EnumType {
+	return &file_alongside_v1_types_proto_enumTypes[6]
+}
+
+func (x EscalationReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use EscalationReason.Descriptor instead.
+func (EscalationReason) EnumDescriptor() ([]byte, []int) {
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{6}
+}
+
 // AppointmentKind is what a stop in a partner's day is.
 type AppointmentKind int32
 
@@ -462,11 +528,11 @@ func (x AppointmentKind) String() string {
 }
 
 func (AppointmentKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_types_proto_enumTypes[6].Descriptor()
+	return file_alongside_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (AppointmentKind) Type() protoreflect.EnumType {
-	return &file_alongside_v1_types_proto_enumTypes[6]
+	return &file_alongside_v1_types_proto_enumTypes[7]
 }
 
 func (x AppointmentKind) Number() protoreflect.EnumNumber {
@@ -475,7 +541,7 @@ func (x AppointmentKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AppointmentKind.Descriptor instead.
 func (AppointmentKind) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // AppointmentStatus is where an appointment is on its day. Re-planning keeps
@@ -524,11 +590,11 @@ func (x AppointmentStatus) String() string {
 }
 
 func (AppointmentStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_types_proto_enumTypes[7].Descriptor()
+	return file_alongside_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (AppointmentStatus) Type() protoreflect.EnumType {
-	return &file_alongside_v1_types_proto_enumTypes[7]
+	return &file_alongside_v1_types_proto_enumTypes[8]
 }
 
 func (x AppointmentStatus) Number() protoreflect.EnumNumber {
@@ -537,7 +603,7 @@ func (x AppointmentStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AppointmentStatus.Descriptor instead.
 func (AppointmentStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // AssignmentState is where a hold of a case on a partner is: held, then
@@ -590,11 +656,11 @@ func (x AssignmentState) String() string {
 }
 
 func (AssignmentState) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_types_proto_enumTypes[8].Descriptor()
+	return file_alongside_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (AssignmentState) Type() protoreflect.EnumType {
-	return &file_alongside_v1_types_proto_enumTypes[8]
+	return &file_alongside_v1_types_proto_enumTypes[9]
 }
 
 func (x AssignmentState) Number() protoreflect.EnumNumber {
@@ -603,7 +669,7 @@ func (x AssignmentState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AssignmentState.Descriptor instead.
 func (AssignmentState) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // SolveStatus is how a solver run ended. Hitting a limit is a status, not an
@@ -652,11 +718,11 @@ func (x SolveStatus) String() string {
 }
 
 func (SolveStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alongside_v1_types_proto_enumTypes[9].Descriptor()
+	return file_alongside_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (SolveStatus) Type() protoreflect.EnumType {
-	return &file_alongside_v1_types_proto_enumTypes[9]
+	return &file_alongside_v1_types_proto_enumTypes[10]
 }
 
 func (x SolveStatus) Number() protoreflect.EnumNumber {
@@ -665,7 +731,7 @@ func (x SolveStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SolveStatus.Descriptor instead.
 func (SolveStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // LatLng is a point on the WGS84 sphere in decimal degrees.
@@ -1604,8 +1670,12 @@ type Case struct {
 	// Output only. The case's live hold or confirmed assignment; unset when it
 	// has none (or the server did not look it up for this response).
 	CurrentAssignment *AssignmentSummary `protobuf:"bytes,27,opt,name=current_assignment,json=currentAssignment,proto3" json:"current_assignment,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Output only. The latest escalation to coordinators: set by the service
+	// when the case cannot be matched automatically or its deadline is near;
+	// unset when it has none.
+	Escalation    *Escalation `protobuf:"bytes,28,opt,name=escalation,proto3" json:"escalation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Case) Reset() {
@@ -1827,6 +1897,88 @@ func (x *Case) GetCurrentAssignment() *AssignmentSummary {
 	return nil
 }
 
+func (x *Case) GetEscalation() *Escalation {
+	if x != nil {
+		return x.Escalation
+	}
+	return nil
+}
+
+// Escalation tells a coordinator why a case needs them and what might help.
+type Escalation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why the case is escalated.
+	Reason EscalationReason `protobuf:"varint,1,opt,name=reason,proto3,enum=alongside.v1.EscalationReason" json:"reason,omitempty"`
+	// Details for a person.
+	Detail string `protobuf:"bytes,2,opt,name=detail,proto3" json:"detail,omitempty"`
+	// Changes that would make partners eligible, for a person, e.g. "2 more
+	// partners are eligible if an interpreter is arranged".
+	Suggestions []string `protobuf:"bytes,3,rep,name=suggestions,proto3" json:"suggestions,omitempty"`
+	// When coordinators were told, by the store's clock; unset in a
+	// MatchCase response that was not recorded.
+	EscalatedAt   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=escalated_at,json=escalatedAt,proto3" json:"escalated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Escalation) Reset() {
+	*x = Escalation{}
+	mi := &file_alongside_v1_types_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Escalation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Escalation) ProtoMessage() {}
+
+func (x *Escalation) ProtoReflect() protoreflect.Message {
+	mi := &file_alongside_v1_types_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Escalation.ProtoReflect.Descriptor instead.
+func (*Escalation) Descriptor() ([]byte, []int) {
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Escalation) GetReason() EscalationReason {
+	if x != nil {
+		return x.Reason
+	}
+	return EscalationReason_ESCALATION_REASON_UNSPECIFIED
+}
+
+func (x *Escalation) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+func (x *Escalation) GetSuggestions() []string {
+	if x != nil {
+		return x.Suggestions
+	}
+	return nil
+}
+
+func (x *Escalation) GetEscalatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EscalatedAt
+	}
+	return nil
+}
+
 // Appointment is a stop in a partner's day: a place, a time and a parent. A
 // hearing has a fixed start that cannot move; a flexible stop has one or
 // more windows its start must fall in.
@@ -1879,7 +2031,7 @@ type Appointment struct {
 
 func (x *Appointment) Reset() {
 	*x = Appointment{}
-	mi := &file_alongside_v1_types_proto_msgTypes[11]
+	mi := &file_alongside_v1_types_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1891,7 +2043,7 @@ func (x *Appointment) String() string {
 func (*Appointment) ProtoMessage() {}
 
 func (x *Appointment) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[11]
+	mi := &file_alongside_v1_types_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1904,7 +2056,7 @@ func (x *Appointment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Appointment.ProtoReflect.Descriptor instead.
 func (*Appointment) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Appointment) GetId() string {
@@ -2046,7 +2198,7 @@ type Factor struct {
 
 func (x *Factor) Reset() {
 	*x = Factor{}
-	mi := &file_alongside_v1_types_proto_msgTypes[12]
+	mi := &file_alongside_v1_types_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2058,7 +2210,7 @@ func (x *Factor) String() string {
 func (*Factor) ProtoMessage() {}
 
 func (x *Factor) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[12]
+	mi := &file_alongside_v1_types_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2071,7 +2223,7 @@ func (x *Factor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Factor.ProtoReflect.Descriptor instead.
 func (*Factor) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{12}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Factor) GetName() string {
@@ -2133,14 +2285,17 @@ type Assignment struct {
 	// The principal that confirmed, declined or released it; empty while held.
 	DecidedBy string `protobuf:"bytes,13,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
 	// Why it was declined or released; empty otherwise.
-	Reason        string `protobuf:"bytes,14,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,14,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When the partner accepted; kept when a confirmed assignment is later
+	// released. Unset for a hold never confirmed.
+	ConfirmedAt   *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=confirmed_at,json=confirmedAt,proto3" json:"confirmed_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Assignment) Reset() {
 	*x = Assignment{}
-	mi := &file_alongside_v1_types_proto_msgTypes[13]
+	mi := &file_alongside_v1_types_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2152,7 +2307,7 @@ func (x *Assignment) String() string {
 func (*Assignment) ProtoMessage() {}
 
 func (x *Assignment) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[13]
+	mi := &file_alongside_v1_types_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2165,7 +2320,7 @@ func (x *Assignment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Assignment.ProtoReflect.Descriptor instead.
 func (*Assignment) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{13}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Assignment) GetId() string {
@@ -2266,6 +2421,13 @@ func (x *Assignment) GetReason() string {
 	return ""
 }
 
+func (x *Assignment) GetConfirmedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ConfirmedAt
+	}
+	return nil
+}
+
 // AssignmentSummary is the short form of a case's current assignment.
 type AssignmentSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2287,7 +2449,7 @@ type AssignmentSummary struct {
 
 func (x *AssignmentSummary) Reset() {
 	*x = AssignmentSummary{}
-	mi := &file_alongside_v1_types_proto_msgTypes[14]
+	mi := &file_alongside_v1_types_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2299,7 +2461,7 @@ func (x *AssignmentSummary) String() string {
 func (*AssignmentSummary) ProtoMessage() {}
 
 func (x *AssignmentSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[14]
+	mi := &file_alongside_v1_types_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2312,7 +2474,7 @@ func (x *AssignmentSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssignmentSummary.ProtoReflect.Descriptor instead.
 func (*AssignmentSummary) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{14}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AssignmentSummary) GetAssignmentId() string {
@@ -2389,7 +2551,7 @@ type Stop struct {
 
 func (x *Stop) Reset() {
 	*x = Stop{}
-	mi := &file_alongside_v1_types_proto_msgTypes[15]
+	mi := &file_alongside_v1_types_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2401,7 +2563,7 @@ func (x *Stop) String() string {
 func (*Stop) ProtoMessage() {}
 
 func (x *Stop) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[15]
+	mi := &file_alongside_v1_types_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2414,7 +2576,7 @@ func (x *Stop) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stop.ProtoReflect.Descriptor instead.
 func (*Stop) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{15}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Stop) GetAppointmentId() string {
@@ -2527,7 +2689,7 @@ type Itinerary struct {
 
 func (x *Itinerary) Reset() {
 	*x = Itinerary{}
-	mi := &file_alongside_v1_types_proto_msgTypes[16]
+	mi := &file_alongside_v1_types_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2539,7 +2701,7 @@ func (x *Itinerary) String() string {
 func (*Itinerary) ProtoMessage() {}
 
 func (x *Itinerary) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[16]
+	mi := &file_alongside_v1_types_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2552,7 +2714,7 @@ func (x *Itinerary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Itinerary.ProtoReflect.Descriptor instead.
 func (*Itinerary) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{16}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Itinerary) GetOrgId() string {
@@ -2653,7 +2815,7 @@ type SolveStats struct {
 
 func (x *SolveStats) Reset() {
 	*x = SolveStats{}
-	mi := &file_alongside_v1_types_proto_msgTypes[17]
+	mi := &file_alongside_v1_types_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2665,7 +2827,7 @@ func (x *SolveStats) String() string {
 func (*SolveStats) ProtoMessage() {}
 
 func (x *SolveStats) ProtoReflect() protoreflect.Message {
-	mi := &file_alongside_v1_types_proto_msgTypes[17]
+	mi := &file_alongside_v1_types_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2678,7 +2840,7 @@ func (x *SolveStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SolveStats.ProtoReflect.Descriptor instead.
 func (*SolveStats) Descriptor() ([]byte, []int) {
-	return file_alongside_v1_types_proto_rawDescGZIP(), []int{17}
+	return file_alongside_v1_types_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SolveStats) GetElapsed() *durationpb.Duration {
@@ -2790,7 +2952,7 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\bcapacity\x18\x01 \x01(\x05R\bcapacity\x12\x1c\n" +
 	"\tcommitted\x18\x02 \x01(\x05R\tcommitted\x12\x12\n" +
 	"\x04held\x18\x03 \x01(\x05R\x04held\x12\x12\n" +
-	"\x04free\x18\x04 \x01(\x05R\x04free\"\x9b\t\n" +
+	"\x04free\x18\x04 \x01(\x05R\x04free\"\xd5\t\n" +
 	"\x04Case\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x15\n" +
 	"\x06org_id\x18\x02 \x01(\tR\x05orgId\x12\x18\n" +
@@ -2822,7 +2984,16 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\n" +
 	"updated_at\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x126\n" +
 	"\bdeadline\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12N\n" +
-	"\x12current_assignment\x18\x1b \x01(\v2\x1f.alongside.v1.AssignmentSummaryR\x11currentAssignment\"\xc2\x05\n" +
+	"\x12current_assignment\x18\x1b \x01(\v2\x1f.alongside.v1.AssignmentSummaryR\x11currentAssignment\x128\n" +
+	"\n" +
+	"escalation\x18\x1c \x01(\v2\x18.alongside.v1.EscalationR\n" +
+	"escalation\"\xc9\x01\n" +
+	"\n" +
+	"Escalation\x126\n" +
+	"\x06reason\x18\x01 \x01(\x0e2\x1e.alongside.v1.EscalationReasonR\x06reason\x12\x1c\n" +
+	"\x06detail\x18\x02 \x01(\tB\x04\xc8\xf3\x18\x04R\x06detail\x12&\n" +
+	"\vsuggestions\x18\x03 \x03(\tB\x04\xc8\xf3\x18\x04R\vsuggestions\x12=\n" +
+	"\fescalated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vescalatedAt\"\xc2\x05\n" +
 	"\vAppointment\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x15\n" +
 	"\x06org_id\x18\x02 \x01(\tR\x05orgId\x12\x18\n" +
@@ -2849,7 +3020,7 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value\x12\x16\n" +
 	"\x06weight\x18\x03 \x01(\x01R\x06weight\x12\x1c\n" +
-	"\x06reason\x18\x04 \x01(\tB\x04\xc8\xf3\x18\x04R\x06reason\"\x89\x04\n" +
+	"\x06reason\x18\x04 \x01(\tB\x04\xc8\xf3\x18\x04R\x06reason\"\xc8\x04\n" +
 	"\n" +
 	"Assignment\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x15\n" +
@@ -2870,7 +3041,8 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\aheld_by\x18\f \x01(\tB\x04\xc8\xf3\x18\x01R\x06heldBy\x12#\n" +
 	"\n" +
 	"decided_by\x18\r \x01(\tB\x04\xc8\xf3\x18\x01R\tdecidedBy\x12\x1c\n" +
-	"\x06reason\x18\x0e \x01(\tB\x04\xc8\xf3\x18\x03R\x06reason\"\x98\x02\n" +
+	"\x06reason\x18\x0e \x01(\tB\x04\xc8\xf3\x18\x03R\x06reason\x12=\n" +
+	"\fconfirmed_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\vconfirmedAt\"\x98\x02\n" +
 	"\x11AssignmentSummary\x12#\n" +
 	"\rassignment_id\x18\x01 \x01(\tR\fassignmentId\x12\x1d\n" +
 	"\n" +
@@ -2959,7 +3131,14 @@ const file_alongside_v1_types_proto_rawDesc = "" +
 	"\x17CASE_STATUS_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10CASE_STATUS_OPEN\x10\x01\x12\x1c\n" +
 	"\x18CASE_STATUS_POST_CLOSURE\x10\x02\x12\x16\n" +
-	"\x12CASE_STATUS_CLOSED\x10\x03*\x85\x03\n" +
+	"\x12CASE_STATUS_CLOSED\x10\x03*\xfe\x01\n" +
+	"\x10EscalationReason\x12!\n" +
+	"\x1dESCALATION_REASON_UNSPECIFIED\x10\x00\x12)\n" +
+	"%ESCALATION_REASON_NO_ELIGIBLE_PARTNER\x10\x01\x12!\n" +
+	"\x1dESCALATION_REASON_NO_CAPACITY\x10\x02\x12*\n" +
+	"&ESCALATION_REASON_CANDIDATES_EXHAUSTED\x10\x03\x12&\n" +
+	"\"ESCALATION_REASON_DEADLINE_AT_RISK\x10\x04\x12%\n" +
+	"!ESCALATION_REASON_DEADLINE_PASSED\x10\x05*\x85\x03\n" +
 	"\x0fAppointmentKind\x12 \n" +
 	"\x1cAPPOINTMENT_KIND_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eAPPOINTMENT_KIND_COURT_HEARING\x10\x01\x12!\n" +
@@ -3007,8 +3186,8 @@ func file_alongside_v1_types_proto_rawDescGZIP() []byte {
 	return file_alongside_v1_types_proto_rawDescData
 }
 
-var file_alongside_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_alongside_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_alongside_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_alongside_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_alongside_v1_types_proto_goTypes = []any{
 	(Weekday)(0),                  // 0: alongside.v1.Weekday
 	(Gender)(0),                   // 1: alongside.v1.Gender
@@ -3016,94 +3195,100 @@ var file_alongside_v1_types_proto_goTypes = []any{
 	(ParentRole)(0),               // 3: alongside.v1.ParentRole
 	(ReferralSource)(0),           // 4: alongside.v1.ReferralSource
 	(CaseStatus)(0),               // 5: alongside.v1.CaseStatus
-	(AppointmentKind)(0),          // 6: alongside.v1.AppointmentKind
-	(AppointmentStatus)(0),        // 7: alongside.v1.AppointmentStatus
-	(AssignmentState)(0),          // 8: alongside.v1.AssignmentState
-	(SolveStatus)(0),              // 9: alongside.v1.SolveStatus
-	(*LatLng)(nil),                // 10: alongside.v1.LatLng
-	(*WeeklyWindow)(nil),          // 11: alongside.v1.WeeklyWindow
-	(*TimeWindow)(nil),            // 12: alongside.v1.TimeWindow
-	(*DateRange)(nil),             // 13: alongside.v1.DateRange
-	(*Credential)(nil),            // 14: alongside.v1.Credential
-	(*Identity)(nil),              // 15: alongside.v1.Identity
-	(*Exclusions)(nil),            // 16: alongside.v1.Exclusions
-	(*Preferences)(nil),           // 17: alongside.v1.Preferences
-	(*Partner)(nil),               // 18: alongside.v1.Partner
-	(*PartnerLoad)(nil),           // 19: alongside.v1.PartnerLoad
-	(*Case)(nil),                  // 20: alongside.v1.Case
-	(*Appointment)(nil),           // 21: alongside.v1.Appointment
-	(*Factor)(nil),                // 22: alongside.v1.Factor
-	(*Assignment)(nil),            // 23: alongside.v1.Assignment
-	(*AssignmentSummary)(nil),     // 24: alongside.v1.AssignmentSummary
-	(*Stop)(nil),                  // 25: alongside.v1.Stop
-	(*Itinerary)(nil),             // 26: alongside.v1.Itinerary
-	(*SolveStats)(nil),            // 27: alongside.v1.SolveStats
-	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 29: google.protobuf.Duration
+	(EscalationReason)(0),         // 6: alongside.v1.EscalationReason
+	(AppointmentKind)(0),          // 7: alongside.v1.AppointmentKind
+	(AppointmentStatus)(0),        // 8: alongside.v1.AppointmentStatus
+	(AssignmentState)(0),          // 9: alongside.v1.AssignmentState
+	(SolveStatus)(0),              // 10: alongside.v1.SolveStatus
+	(*LatLng)(nil),                // 11: alongside.v1.LatLng
+	(*WeeklyWindow)(nil),          // 12: alongside.v1.WeeklyWindow
+	(*TimeWindow)(nil),            // 13: alongside.v1.TimeWindow
+	(*DateRange)(nil),             // 14: alongside.v1.DateRange
+	(*Credential)(nil),            // 15: alongside.v1.Credential
+	(*Identity)(nil),              // 16: alongside.v1.Identity
+	(*Exclusions)(nil),            // 17: alongside.v1.Exclusions
+	(*Preferences)(nil),           // 18: alongside.v1.Preferences
+	(*Partner)(nil),               // 19: alongside.v1.Partner
+	(*PartnerLoad)(nil),           // 20: alongside.v1.PartnerLoad
+	(*Case)(nil),                  // 21: alongside.v1.Case
+	(*Escalation)(nil),            // 22: alongside.v1.Escalation
+	(*Appointment)(nil),           // 23: alongside.v1.Appointment
+	(*Factor)(nil),                // 24: alongside.v1.Factor
+	(*Assignment)(nil),            // 25: alongside.v1.Assignment
+	(*AssignmentSummary)(nil),     // 26: alongside.v1.AssignmentSummary
+	(*Stop)(nil),                  // 27: alongside.v1.Stop
+	(*Itinerary)(nil),             // 28: alongside.v1.Itinerary
+	(*SolveStats)(nil),            // 29: alongside.v1.SolveStats
+	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 31: google.protobuf.Duration
 }
 var file_alongside_v1_types_proto_depIdxs = []int32{
 	0,  // 0: alongside.v1.WeeklyWindow.day:type_name -> alongside.v1.Weekday
-	28, // 1: alongside.v1.TimeWindow.start:type_name -> google.protobuf.Timestamp
-	28, // 2: alongside.v1.TimeWindow.end:type_name -> google.protobuf.Timestamp
+	30, // 1: alongside.v1.TimeWindow.start:type_name -> google.protobuf.Timestamp
+	30, // 2: alongside.v1.TimeWindow.end:type_name -> google.protobuf.Timestamp
 	1,  // 3: alongside.v1.Preferences.partner_gender:type_name -> alongside.v1.Gender
-	15, // 4: alongside.v1.Partner.identity:type_name -> alongside.v1.Identity
+	16, // 4: alongside.v1.Partner.identity:type_name -> alongside.v1.Identity
 	1,  // 5: alongside.v1.Partner.gender:type_name -> alongside.v1.Gender
-	14, // 6: alongside.v1.Partner.trainings:type_name -> alongside.v1.Credential
-	14, // 7: alongside.v1.Partner.certifications:type_name -> alongside.v1.Credential
-	10, // 8: alongside.v1.Partner.home:type_name -> alongside.v1.LatLng
-	29, // 9: alongside.v1.Partner.max_travel:type_name -> google.protobuf.Duration
-	11, // 10: alongside.v1.Partner.availability:type_name -> alongside.v1.WeeklyWindow
-	16, // 11: alongside.v1.Partner.exclusions:type_name -> alongside.v1.Exclusions
+	15, // 6: alongside.v1.Partner.trainings:type_name -> alongside.v1.Credential
+	15, // 7: alongside.v1.Partner.certifications:type_name -> alongside.v1.Credential
+	11, // 8: alongside.v1.Partner.home:type_name -> alongside.v1.LatLng
+	31, // 9: alongside.v1.Partner.max_travel:type_name -> google.protobuf.Duration
+	12, // 10: alongside.v1.Partner.availability:type_name -> alongside.v1.WeeklyWindow
+	17, // 11: alongside.v1.Partner.exclusions:type_name -> alongside.v1.Exclusions
 	2,  // 12: alongside.v1.Partner.status:type_name -> alongside.v1.PartnerStatus
-	28, // 13: alongside.v1.Partner.created_at:type_name -> google.protobuf.Timestamp
-	28, // 14: alongside.v1.Partner.updated_at:type_name -> google.protobuf.Timestamp
-	19, // 15: alongside.v1.Partner.current_load:type_name -> alongside.v1.PartnerLoad
-	28, // 16: alongside.v1.Case.opened_at:type_name -> google.protobuf.Timestamp
-	10, // 17: alongside.v1.Case.home_area:type_name -> alongside.v1.LatLng
+	30, // 13: alongside.v1.Partner.created_at:type_name -> google.protobuf.Timestamp
+	30, // 14: alongside.v1.Partner.updated_at:type_name -> google.protobuf.Timestamp
+	20, // 15: alongside.v1.Partner.current_load:type_name -> alongside.v1.PartnerLoad
+	30, // 16: alongside.v1.Case.opened_at:type_name -> google.protobuf.Timestamp
+	11, // 17: alongside.v1.Case.home_area:type_name -> alongside.v1.LatLng
 	3,  // 18: alongside.v1.Case.parent_role:type_name -> alongside.v1.ParentRole
-	15, // 19: alongside.v1.Case.identity:type_name -> alongside.v1.Identity
+	16, // 19: alongside.v1.Case.identity:type_name -> alongside.v1.Identity
 	4,  // 20: alongside.v1.Case.referral:type_name -> alongside.v1.ReferralSource
-	17, // 21: alongside.v1.Case.preferences:type_name -> alongside.v1.Preferences
+	18, // 21: alongside.v1.Case.preferences:type_name -> alongside.v1.Preferences
 	5,  // 22: alongside.v1.Case.status:type_name -> alongside.v1.CaseStatus
-	28, // 23: alongside.v1.Case.created_at:type_name -> google.protobuf.Timestamp
-	28, // 24: alongside.v1.Case.updated_at:type_name -> google.protobuf.Timestamp
-	28, // 25: alongside.v1.Case.deadline:type_name -> google.protobuf.Timestamp
-	24, // 26: alongside.v1.Case.current_assignment:type_name -> alongside.v1.AssignmentSummary
-	6,  // 27: alongside.v1.Appointment.kind:type_name -> alongside.v1.AppointmentKind
-	10, // 28: alongside.v1.Appointment.location:type_name -> alongside.v1.LatLng
-	28, // 29: alongside.v1.Appointment.fixed_start:type_name -> google.protobuf.Timestamp
-	12, // 30: alongside.v1.Appointment.windows:type_name -> alongside.v1.TimeWindow
-	29, // 31: alongside.v1.Appointment.duration:type_name -> google.protobuf.Duration
-	7,  // 32: alongside.v1.Appointment.status:type_name -> alongside.v1.AppointmentStatus
-	28, // 33: alongside.v1.Appointment.created_at:type_name -> google.protobuf.Timestamp
-	28, // 34: alongside.v1.Appointment.updated_at:type_name -> google.protobuf.Timestamp
-	8,  // 35: alongside.v1.Assignment.state:type_name -> alongside.v1.AssignmentState
-	22, // 36: alongside.v1.Assignment.factors:type_name -> alongside.v1.Factor
-	28, // 37: alongside.v1.Assignment.held_at:type_name -> google.protobuf.Timestamp
-	28, // 38: alongside.v1.Assignment.expires_at:type_name -> google.protobuf.Timestamp
-	28, // 39: alongside.v1.Assignment.decided_at:type_name -> google.protobuf.Timestamp
-	8,  // 40: alongside.v1.AssignmentSummary.state:type_name -> alongside.v1.AssignmentState
-	28, // 41: alongside.v1.AssignmentSummary.expires_at:type_name -> google.protobuf.Timestamp
-	28, // 42: alongside.v1.AssignmentSummary.decided_at:type_name -> google.protobuf.Timestamp
-	6,  // 43: alongside.v1.Stop.kind:type_name -> alongside.v1.AppointmentKind
-	28, // 44: alongside.v1.Stop.arrival:type_name -> google.protobuf.Timestamp
-	28, // 45: alongside.v1.Stop.start:type_name -> google.protobuf.Timestamp
-	28, // 46: alongside.v1.Stop.end:type_name -> google.protobuf.Timestamp
-	29, // 47: alongside.v1.Stop.travel_time:type_name -> google.protobuf.Duration
-	29, // 48: alongside.v1.Stop.slack:type_name -> google.protobuf.Duration
-	10, // 49: alongside.v1.Stop.location:type_name -> alongside.v1.LatLng
-	25, // 50: alongside.v1.Itinerary.stops:type_name -> alongside.v1.Stop
-	28, // 51: alongside.v1.Itinerary.start:type_name -> google.protobuf.Timestamp
-	28, // 52: alongside.v1.Itinerary.end:type_name -> google.protobuf.Timestamp
-	29, // 53: alongside.v1.Itinerary.drive_time:type_name -> google.protobuf.Duration
-	28, // 54: alongside.v1.Itinerary.planned_at:type_name -> google.protobuf.Timestamp
-	12, // 55: alongside.v1.Itinerary.breaks:type_name -> alongside.v1.TimeWindow
-	29, // 56: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
-	57, // [57:57] is the sub-list for method output_type
-	57, // [57:57] is the sub-list for method input_type
-	57, // [57:57] is the sub-list for extension type_name
-	57, // [57:57] is the sub-list for extension extendee
-	0,  // [0:57] is the sub-list for field type_name
+	30, // 23: alongside.v1.Case.created_at:type_name -> google.protobuf.Timestamp
+	30, // 24: alongside.v1.Case.updated_at:type_name -> google.protobuf.Timestamp
+	30, // 25: alongside.v1.Case.deadline:type_name -> google.protobuf.Timestamp
+	26, // 26: alongside.v1.Case.current_assignment:type_name -> alongside.v1.AssignmentSummary
+	22, // 27: alongside.v1.Case.escalation:type_name -> alongside.v1.Escalation
+	6,  // 28: alongside.v1.Escalation.reason:type_name -> alongside.v1.EscalationReason
+	30, // 29: alongside.v1.Escalation.escalated_at:type_name -> google.protobuf.Timestamp
+	7,  // 30: alongside.v1.Appointment.kind:type_name -> alongside.v1.AppointmentKind
+	11, // 31: alongside.v1.Appointment.location:type_name -> alongside.v1.LatLng
+	30, // 32: alongside.v1.Appointment.fixed_start:type_name -> google.protobuf.Timestamp
+	13, // 33: alongside.v1.Appointment.windows:type_name -> alongside.v1.TimeWindow
+	31, // 34: alongside.v1.Appointment.duration:type_name -> google.protobuf.Duration
+	8,  // 35: alongside.v1.Appointment.status:type_name -> alongside.v1.AppointmentStatus
+	30, // 36: alongside.v1.Appointment.created_at:type_name -> google.protobuf.Timestamp
+	30, // 37: alongside.v1.Appointment.updated_at:type_name -> google.protobuf.Timestamp
+	9,  // 38: alongside.v1.Assignment.state:type_name -> alongside.v1.AssignmentState
+	24, // 39: alongside.v1.Assignment.factors:type_name -> alongside.v1.Factor
+	30, // 40: alongside.v1.Assignment.held_at:type_name -> google.protobuf.Timestamp
+	30, // 41: alongside.v1.Assignment.expires_at:type_name -> google.protobuf.Timestamp
+	30, // 42: alongside.v1.Assignment.decided_at:type_name -> google.protobuf.Timestamp
+	30, // 43: alongside.v1.Assignment.confirmed_at:type_name -> google.protobuf.Timestamp
+	9,  // 44: alongside.v1.AssignmentSummary.state:type_name -> alongside.v1.AssignmentState
+	30, // 45: alongside.v1.AssignmentSummary.expires_at:type_name -> google.protobuf.Timestamp
+	30, // 46: alongside.v1.AssignmentSummary.decided_at:type_name -> google.protobuf.Timestamp
+	7,  // 47: alongside.v1.Stop.kind:type_name -> alongside.v1.AppointmentKind
+	30, // 48: alongside.v1.Stop.arrival:type_name -> google.protobuf.Timestamp
+	30, // 49: alongside.v1.Stop.start:type_name -> google.protobuf.Timestamp
+	30, // 50: alongside.v1.Stop.end:type_name -> google.protobuf.Timestamp
+	31, // 51: alongside.v1.Stop.travel_time:type_name -> google.protobuf.Duration
+	31, // 52: alongside.v1.Stop.slack:type_name -> google.protobuf.Duration
+	11, // 53: alongside.v1.Stop.location:type_name -> alongside.v1.LatLng
+	27, // 54: alongside.v1.Itinerary.stops:type_name -> alongside.v1.Stop
+	30, // 55: alongside.v1.Itinerary.start:type_name -> google.protobuf.Timestamp
+	30, // 56: alongside.v1.Itinerary.end:type_name -> google.protobuf.Timestamp
+	31, // 57: alongside.v1.Itinerary.drive_time:type_name -> google.protobuf.Duration
+	30, // 58: alongside.v1.Itinerary.planned_at:type_name -> google.protobuf.Timestamp
+	13, // 59: alongside.v1.Itinerary.breaks:type_name -> alongside.v1.TimeWindow
+	31, // 60: alongside.v1.SolveStats.elapsed:type_name -> google.protobuf.Duration
+	61, // [61:61] is the sub-list for method output_type
+	61, // [61:61] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_alongside_v1_types_proto_init() }
@@ -3117,8 +3302,8 @@ func file_alongside_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alongside_v1_types_proto_rawDesc), len(file_alongside_v1_types_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   18,
+			NumEnums:      11,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -124,8 +124,8 @@ type MatchServiceClient interface {
 	// ReleaseAssignment ends a confirmed assignment (or a live hold) and frees
 	// its load. Releasing a released assignment returns it unchanged.
 	ReleaseAssignment(context.Context, *v1.ReleaseAssignmentRequest) (*v1.ReleaseAssignmentResponse, error)
-	// ListPendingHolds lists live holds (state HELD, offer window open),
-	// soonest expiry first.
+	// ListPendingHolds lists live holds (state HELD, offer window open by the
+	// store's clock) in hold ID order.
 	ListPendingHolds(context.Context, *v1.ListPendingHoldsRequest) (*v1.ListPendingHoldsResponse, error)
 	// Rebalance re-solves the assignment of open holds and unmatched open cases
 	// to partners as a generalized assignment problem, maximizing the total
@@ -164,8 +164,8 @@ type MatchServiceHandler interface {
 	// ReleaseAssignment ends a confirmed assignment (or a live hold) and frees
 	// its load. Releasing a released assignment returns it unchanged.
 	ReleaseAssignment(context.Context, *v1.ReleaseAssignmentRequest) (*v1.ReleaseAssignmentResponse, error)
-	// ListPendingHolds lists live holds (state HELD, offer window open),
-	// soonest expiry first.
+	// ListPendingHolds lists live holds (state HELD, offer window open by the
+	// store's clock) in hold ID order.
 	ListPendingHolds(context.Context, *v1.ListPendingHoldsRequest) (*v1.ListPendingHoldsResponse, error)
 	// Rebalance re-solves the assignment of open holds and unmatched open cases
 	// to partners as a generalized assignment problem, maximizing the total
