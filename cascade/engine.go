@@ -44,7 +44,8 @@ const (
 )
 
 // maxAttempts bounds the reservations one match tries, best candidate
-// first, when the best are full by the store's count.
+// first, when the best are full by the store's count; after that many
+// refusals it catches up with the store and tries as many again.
 const maxAttempts = 5
 
 // Engine matches cases against the store: it ranks a case's candidates
@@ -79,6 +80,33 @@ type Engine struct {
 	mu    sync.Mutex
 	views map[alongside.OrgID]*view
 	kick  chan struct{}
+	keys  sync.Map // idempotency scope → *keyLock, for requests in flight
+}
+
+// keyLock serializes this replica's requests that share an idempotency
+// key, so their attempts do not interleave.
+type keyLock struct {
+	mu    sync.Mutex
+	users int // guarded by Engine.mu
+}
+
+// lockKey waits until no other request of this replica holds key, and
+// returns the function that releases it.
+func (e *Engine) lockKey(key string) func() {
+	e.mu.Lock()
+	v, _ := e.keys.LoadOrStore(key, &keyLock{})
+	l := v.(*keyLock)
+	l.users++
+	e.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		e.mu.Lock()
+		if l.users--; l.users == 0 {
+			e.keys.Delete(key)
+		}
+		e.mu.Unlock()
+	}
 }
 
 // policies returns the engine's policy set.
@@ -179,13 +207,20 @@ var errKeyRequired = &alongside.FieldError{Field: "idempotency_key", Reason: "mu
 
 // Match ranks the case's candidates and, unless DryRun, reserves the best
 // eligible partner the store has room for, trying up to five in rank
-// order. Each attempt uses the key with its attempt number, and all share
+// order, then, if all five were full, five more of a fresh ranking. Each
+// attempt uses the key with its attempt number, and all share
 // one fingerprint (the case), so a retry replays the first request's
 // attempts and returns its hold, never a second one; the same key for
 // another case is store.ErrKeyReused.
 func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, error) {
 	if !req.DryRun && req.Key == "" {
 		return nil, errKeyRequired
+	}
+	if !req.DryRun {
+		// Requests with one key replay one another's attempts: they must
+		// not interleave. (Across replicas they still may; the store's one
+		// live hold per case keeps that from ever holding a case twice.)
+		defer e.lockKey(string(req.Org) + "\x00" + req.By.Principal + "\x00" + req.Key)()
 	}
 	m, err := e.rank(ctx, req.Org, req.Case, req.TopK)
 	if err != nil {
@@ -215,11 +250,24 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 	// asks the store, which replays a stored key before it looks at the
 	// partner.
 	placeholder := &matcher.Candidate{Partner: &alongside.Partner{ID: "none"}}
-	refused := 0
-	for i := range maxAttempts {
+	refused, base := 0, 0
+	for i := range 2 * maxAttempts {
+		if i == maxAttempts {
+			if refused < maxAttempts {
+				break
+			}
+			// Every try was refused: the view was behind the store (other
+			// matches filled those partners). Catch up, rank again, and try
+			// the next best.
+			again, err := e.rank(ctx, req.Org, req.Case, req.TopK)
+			if err != nil {
+				return nil, err
+			}
+			eligible, base = again.r.Top, maxAttempts
+		}
 		cand := placeholder
-		if i < len(eligible) {
-			cand = &eligible[i]
+		if j := i - base; j < len(eligible) {
+			cand = &eligible[j]
 		} else if i > 0 && !res.Replayed {
 			break
 		}
