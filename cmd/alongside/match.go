@@ -240,52 +240,46 @@ func writeJSON(w io.Writer, v any) error {
 // every record. Errors name the file and each bad field as
 // partners[i].field (*alongside.FieldError values, joined).
 func readPartners(file string) ([]*alongside.Partner, error) {
-	ps, err := readRecords[alongside.Partner](file, flagPartners)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	seen := map[alongside.PartnerID]bool{}
-	for i, p := range ps {
-		p.Normalize()
-		f := alongside.IndexField(flagPartners, i)
-		errs = append(errs, prefixed(f, p.Validate()))
-		if reason := alongside.CheckID(string(p.ID)); reason != "" {
-			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: reason})
-		} else if seen[p.ID] {
-			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: fmt.Sprintf("partner %s is listed twice", p.ID)})
-		}
-		seen[p.ID] = true
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("-%s %s: %w", flagPartners, file, err)
-	}
-	return ps, nil
+	return readValid(file, flagPartners, "partner", func(p *alongside.Partner) string { return string(p.ID) })
 }
 
 // readCases reads a JSON array of cases like readPartners.
 func readCases(file string) ([]*alongside.Case, error) {
-	cs, err := readRecords[alongside.Case](file, flagCases)
+	return readValid(file, flagCases, "case", func(c *alongside.Case) string { return string(c.ID) })
+}
+
+// record is a domain record as the batch commands read it.
+type record[T any] interface {
+	*T
+	Normalize()
+	Validate() error
+}
+
+// readValid reads the JSON array of records in file (the -name flag),
+// normalizes and validates each, and checks that IDs (id of a record) are
+// identifiers listed once; noun names a record in messages.
+func readValid[T any, P record[T]](file, name, noun string, id func(*T) string) ([]*T, error) {
+	rs, err := readRecords[T](file, name)
 	if err != nil {
 		return nil, err
 	}
 	var errs []error
-	seen := map[alongside.CaseID]bool{}
-	for i, c := range cs {
-		c.Normalize()
-		f := alongside.IndexField(flagCases, i)
-		errs = append(errs, prefixed(f, c.Validate()))
-		if reason := alongside.CheckID(string(c.ID)); reason != "" {
+	seen := map[string]bool{}
+	for i, r := range rs {
+		P(r).Normalize()
+		f := alongside.IndexField(name, i)
+		errs = append(errs, prefixed(f, P(r).Validate()))
+		if reason := alongside.CheckID(id(r)); reason != "" {
 			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: reason})
-		} else if seen[c.ID] {
-			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: fmt.Sprintf("case %s is listed twice", c.ID)})
+		} else if seen[id(r)] {
+			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: fmt.Sprintf("%s %s is listed twice", noun, id(r))})
 		}
-		seen[c.ID] = true
+		seen[id(r)] = true
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("-%s %s: %w", flagCases, file, err)
+		return nil, fmt.Errorf("-%s %s: %w", name, file, err)
 	}
-	return cs, nil
+	return rs, nil
 }
 
 // maxRecordsFile bounds an input file (256 MiB): far above any roster.

@@ -297,27 +297,7 @@ func (res *planResult) writeText(w io.Writer) error {
 
 // readAppointments reads a JSON array of appointments like readPartners.
 func readAppointments(file string) ([]*alongside.Appointment, error) {
-	as, err := readRecords[alongside.Appointment](file, flagAppointments)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	seen := map[alongside.AppointmentID]bool{}
-	for i, a := range as {
-		a.Normalize()
-		f := alongside.IndexField(flagAppointments, i)
-		errs = append(errs, prefixed(f, a.Validate()))
-		if reason := alongside.CheckID(string(a.ID)); reason != "" {
-			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: reason})
-		} else if seen[a.ID] {
-			errs = append(errs, &alongside.FieldError{Field: f + ".id", Reason: fmt.Sprintf("appointment %s is listed twice", a.ID)})
-		}
-		seen[a.ID] = true
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("-%s %s: %w", flagAppointments, file, err)
-	}
-	return as, nil
+	return readValid(file, flagAppointments, "appointment", func(a *alongside.Appointment) string { return string(a.ID) })
 }
 
 // readOwners reads a JSON array of assignments and returns each case's
