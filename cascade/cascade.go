@@ -111,7 +111,7 @@ func (e *Engine) RunOnce(ctx context.Context) error {
 // A case without any hold is left to the intake worker's own match for
 // NewCaseGrace after it opened.
 func (e *Engine) Step(ctx context.Context, org alongside.OrgID, id alongside.CaseID) (time.Time, error) {
-	m, err := e.rank(ctx, org, id, 0)
+	m, err := e.rank(ctx, org, id, 0, false)
 	if errors.Is(err, store.ErrNotFound) {
 		return time.Time{}, nil
 	}

@@ -112,14 +112,13 @@ func (e *Engine) lockKey(key string) func() {
 // policies returns the engine's policy set.
 func (e *Engine) policies() *matcher.PolicySet {
 	if e.Policies == nil {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if e.Policies == nil {
-			e.Policies = matcher.DefaultPolicy()
-		}
+		return defaultPolicies()
 	}
 	return e.Policies
 }
+
+// defaultPolicies is the embedded policy set, parsed once.
+var defaultPolicies = sync.OnceValue(matcher.DefaultPolicy)
 
 func (e *Engine) log() *slog.Logger {
 	if e.Logger == nil {
@@ -222,7 +221,7 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 		// live hold per case keeps that from ever holding a case twice.)
 		defer e.lockKey(string(req.Org) + "\x00" + req.By.Principal + "\x00" + req.Key)()
 	}
-	m, err := e.rank(ctx, req.Org, req.Case, req.TopK)
+	m, err := e.rank(ctx, req.Org, req.Case, req.TopK, true)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +258,7 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 			// Every try was refused: the view was behind the store (other
 			// matches filled those partners). Catch up, rank again, and try
 			// the next best.
-			again, err := e.rank(ctx, req.Org, req.Case, req.TopK)
+			again, err := e.rank(ctx, req.Org, req.Case, req.TopK, false)
 			if err != nil {
 				return nil, err
 			}
@@ -292,7 +291,7 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 			return res, err
 		case store.OutcomeCaseTaken:
 			res.Outcome, res.Reason = OutcomeCaseTaken, rr.Reason
-			res.Hold, err = e.current(ctx, req.Org, m.c.ID)
+			res.Hold, err = e.Current(ctx, req.Org, m.c.ID)
 			return res, err
 		case store.OutcomeCaseClosed:
 			res.Outcome, res.Reason = OutcomeCaseClosed, rr.Reason
@@ -357,9 +356,10 @@ func (e *Engine) load(ctx context.Context, org alongside.OrgID, id alongside.Cas
 // short list.
 const maxIneligibleScan = 500
 
-// rank loads case id and ranks its candidates, keeping the top k (0: the
-// policy's) and filling the list with the nearest misses.
-func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.CaseID, k int) (*ranked, error) {
+// rank loads case id and ranks its candidates, and decides the cascade's
+// next step. With list, it also lists the top k (0: the policy's) with
+// their free capacity, filled with the nearest misses, for a response.
+func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.CaseID, k int, list bool) (*ranked, error) {
 	v, now, c, err := e.load(ctx, org, id)
 	if err != nil {
 		return nil, err
@@ -378,6 +378,9 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	env := matcher.Env{Now: now, Loads: loads, Travel: e.Travel, History: history}
 	r := matcher.Rank(c, pool, pol, env, max(k, maxAttempts))
 	m := &ranked{c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
+	if !list {
+		return m, nil
+	}
 	free := func(p *alongside.Partner) alongside.LoadUnits { return p.Capacity - loads(p.ID) }
 	for i, cand := range r.Top {
 		if i == k {
@@ -416,9 +419,9 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	return m, nil
 }
 
-// current returns case id's live hold or confirmed assignment by the
-// view, or nil.
-func (e *Engine) current(ctx context.Context, org alongside.OrgID, id alongside.CaseID) (*alongside.Assignment, error) {
+// Current returns case id's live hold or confirmed assignment (by the
+// view, brought up to date first, and the store's clock), or nil.
+func (e *Engine) Current(ctx context.Context, org alongside.OrgID, id alongside.CaseID) (*alongside.Assignment, error) {
 	v, err := e.view(ctx, org)
 	if err != nil {
 		return nil, err

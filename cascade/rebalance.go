@@ -73,9 +73,10 @@ func (e *Engine) Rebalance(ctx context.Context, req RebalanceRequest) (*Rebalanc
 		return res, nil
 	}
 	res.Applied = make([]AppliedChange, len(plan.Changes))
-	cases := map[alongside.CaseID]*alongside.Case{}
-	for _, c := range in.Cases {
-		cases[c.ID] = c
+	// Plan.Cases is in the order of in.Cases.
+	cases := make(map[alongside.CaseID]int, len(in.Cases))
+	for i, c := range in.Cases {
+		cases[c.ID] = i
 	}
 	for i, ch := range plan.Changes {
 		h := holds[ch.Case]
@@ -87,23 +88,26 @@ func (e *Engine) Rebalance(ctx context.Context, req RebalanceRequest) (*Rebalanc
 			res.Applied[i].NotApplied = "the current hold could not be released: " + words(err)
 		}
 	}
+	now, err := e.Store.Now(ctx) // the solve took a while: offers start now
+	if err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256([]byte(req.Key))
 	prefix := "rebalance:" + hex.EncodeToString(sum[:12]) + ":"
 	for i, ch := range plan.Changes {
 		if ch.To == "" || res.Applied[i].NotApplied != "" {
 			continue
 		}
-		c := cases[ch.Case]
-		exp, err := matcher.OfferExpiry(c, in.Now, e.policies().For(c.Program))
+		j := cases[ch.Case]
+		c := in.Cases[j]
+		exp, err := matcher.OfferExpiry(c, now, e.policies().For(c.Program))
 		if err != nil {
 			res.Applied[i].NotApplied = err.Error()
 			continue
 		}
 		var factors []alongside.Factor
-		for _, p := range plan.Cases {
-			if p.Case == ch.Case && p.Explanation != nil {
-				factors = p.Explanation.Factors
-			}
+		if x := plan.Cases[j].Explanation; x != nil {
+			factors = x.Factors
 		}
 		rr, err := e.Store.Reserve(ctx, store.Reservation{
 			Org: req.Org, Case: ch.Case, Partner: ch.To, ExpiresAt: exp, Score: ch.ScoreAfter,

@@ -297,8 +297,9 @@ func Rebalance(ctx context.Context, in RebalanceInput, opts RebalanceOptions) (*
 			keepTies(prob, assign, rcs, jobs, agentOf)
 		} else {
 			// No feasible plan in time: propose the current holds (feasible
-			// by construction) and nothing new.
-			keepHolds(prob, assign, rcs, jobs, agentOf)
+			// by construction) and nothing new — keepTies from nothing
+			// assigned.
+			keepTies(prob, assign, rcs, jobs, agentOf)
 		}
 		v, err := prob.Evaluate(assign)
 		if err != nil {
@@ -407,24 +408,6 @@ func keepTies(prob *gap.Problem, assign []int, rcs []rebalanceCase, jobs []int, 
 		}
 		if cur >= 0 {
 			used[cur] -= prob.Weight[cur][k]
-		}
-		used[h] += prob.Weight[h][k]
-		assign[k] = h
-	}
-}
-
-// keepHolds assigns each held case to its held partner where the pair is
-// allowed and fits.
-func keepHolds(prob *gap.Problem, assign []int, rcs []rebalanceCase, jobs []int, agentOf map[alongside.PartnerID]int) {
-	used := make([]float64, prob.Agents())
-	for k, j := range jobs {
-		rc := &rcs[j]
-		if rc.hold == nil {
-			continue
-		}
-		h, ok := agentOf[rc.hold.Partner]
-		if !ok || math.IsInf(prob.Weight[h][k], 1) || used[h]+prob.Weight[h][k] > prob.Capacity[h]*(1+1e-9) {
-			continue
 		}
 		used[h] += prob.Weight[h][k]
 		assign[k] = h

@@ -140,7 +140,7 @@ func (m *matchService) DeclineAssignment(ctx context.Context, req *alongsidev1.D
 	if err != nil {
 		return nil, err
 	}
-	m.s.kickCascade()
+	m.s.engine.Kick()
 	return &alongsidev1.DeclineAssignmentResponse{Assignment: assignmentToProto(a)}, nil
 }
 
@@ -153,7 +153,7 @@ func (m *matchService) ReleaseAssignment(ctx context.Context, req *alongsidev1.R
 	if err != nil {
 		return nil, err
 	}
-	m.s.kickCascade()
+	m.s.engine.Kick()
 	return &alongsidev1.ReleaseAssignmentResponse{Assignment: assignmentToProto(a)}, nil
 }
 
@@ -354,12 +354,20 @@ func (m *matchService) GetEquityReport(ctx context.Context, req *alongsidev1.Get
 		func(c *alongside.Case) { in.Cases = append(in.Cases, c) }); err != nil {
 		return nil, err
 	}
+	// One pass over the assignments (a listing by case scans them all per
+	// case), keeping those of the listed cases.
+	listed := make(map[alongside.CaseID]bool, len(in.Cases))
 	for _, c := range in.Cases {
-		aq := store.AssignmentQuery{Case: c.ID, Cursor: store.Cursor{PageSize: store.MaxPageSize}}
-		if err := store.Walk(ctx, &aq.Cursor, func() (store.Page[*alongside.Assignment], error) { return st.ListAssignments(ctx, org, aq) },
-			func(a *alongside.Assignment) { in.Assignments = append(in.Assignments, a) }); err != nil {
-			return nil, err
-		}
+		listed[c.ID] = true
+	}
+	aq := store.AssignmentQuery{Cursor: store.Cursor{PageSize: store.MaxPageSize}}
+	if err := store.Walk(ctx, &aq.Cursor, func() (store.Page[*alongside.Assignment], error) { return st.ListAssignments(ctx, org, aq) },
+		func(a *alongside.Assignment) {
+			if listed[a.Case] {
+				in.Assignments = append(in.Assignments, a)
+			}
+		}); err != nil {
+		return nil, err
 	}
 	seen := map[alongside.PartnerID]bool{}
 	for _, a := range in.Assignments {

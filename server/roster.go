@@ -140,7 +140,7 @@ func (r *rosterService) GetCase(ctx context.Context, req *alongsidev1.GetCaseReq
 	if err != nil {
 		return nil, err
 	}
-	cur, err := r.currentAssignment(ctx, c)
+	cur, err := r.s.engine.Current(ctx, c.Org, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (r *rosterService) UpdateCase(ctx context.Context, req *alongsidev1.UpdateC
 	if err := r.s.cfg.Store.UpdateCase(ctx, r.s.actor(ctx), c); err != nil {
 		return nil, err
 	}
-	asg, err := r.currentAssignment(ctx, c)
+	asg, err := r.s.engine.Current(ctx, c.Org, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -187,30 +187,6 @@ func (r *rosterService) ListCases(ctx context.Context, req *alongsidev1.ListCase
 		resp.Cases = append(resp.Cases, caseToProto(c, nil))
 	}
 	return resp, nil
-}
-
-// currentAssignment returns c's live hold or confirmed assignment, or nil.
-func (r *rosterService) currentAssignment(ctx context.Context, c *alongside.Case) (*alongside.Assignment, error) {
-	now, err := r.s.cfg.Store.Now(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := store.AssignmentQuery{Case: c.ID, Cursor: store.Cursor{PageSize: store.MaxPageSize}}
-	for {
-		p, err := r.s.cfg.Store.ListAssignments(ctx, c.Org, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range p.Items {
-			if a.State == alongside.StateConfirmed || a.LiveAt(now) {
-				return a, nil
-			}
-		}
-		if p.Next == "" {
-			return nil, nil
-		}
-		q.After = p.Next
-	}
 }
 
 // Appointments.

@@ -189,10 +189,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// kickCascade wakes the cascade after a change that may need the next
-// offer.
-func (s *Server) kickCascade() { s.engine.Kick() }
-
 // setServing sets the health of the server and its services.
 func (s *Server) setServing(ok bool) {
 	status := grpchealth.StatusNotServing
