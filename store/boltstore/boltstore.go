@@ -16,8 +16,6 @@ import (
 
 // Defaults of [Options].
 const (
-	// DefaultMaxBatchDelay is the batch delay when Options.MaxBatchDelay is 0.
-	DefaultMaxBatchDelay = 2 * time.Millisecond
 	// DefaultTimeout is the file-lock wait when Options.Timeout is 0.
 	DefaultTimeout = 5 * time.Second
 )
@@ -30,13 +28,6 @@ type Options struct {
 	// Clock is the store's time source: it stamps records and events and
 	// decides when a hold expires. Nil means time.Now.
 	Clock func() time.Time
-	// MaxBatchDelay is the longest a write waits for other writes to join
-	// its batch (one transaction, one fsync). 0 means DefaultMaxBatchDelay,
-	// 2 ms. bbolt's own default, 10 ms, makes a lone writer wait for a
-	// batch that never comes: with one client the reserve p50 was 13.7 ms
-	// (reliability.md §5), while 64 concurrent writers fill a batch well
-	// within 2 ms, and an fsync takes about 2 ms here anyway.
-	MaxBatchDelay time.Duration
 	// Timeout bounds the wait for the file lock another process holds.
 	// 0 means DefaultTimeout, 5 s; a negative value waits forever.
 	Timeout time.Duration
@@ -45,9 +36,10 @@ type Options struct {
 // Store is the bbolt-backed [store.Store]. It is safe for concurrent use;
 // one process at a time may open a file.
 type Store struct {
-	db   *bolt.DB
-	path string
-	now  func() time.Time
+	db      *bolt.DB
+	commits *committer // every write goes through it
+	path    string
+	now     func() time.Time
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,10 +64,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open bolt store %s: %w", path, driverErr(err))
 	}
-	db.MaxBatchDelay = opts.MaxBatchDelay
-	if db.MaxBatchDelay <= 0 {
-		db.MaxBatchDelay = DefaultMaxBatchDelay
-	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists([]byte(metaBucket))
 		if err != nil {
@@ -96,7 +84,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, path: path, now: now}, nil
+	return &Store{db: db, commits: &committer{db: db}, path: path, now: now}, nil
 }
 
 // Path returns the file the store was opened on.

@@ -28,7 +28,7 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 		res    *store.ReserveResult
 		outErr error
 	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.commits.update(func(tx *bolt.Tx) error {
 		res, outErr = nil, nil
 		now := s.clock()
 		o := openOrg(tx, r.Org)
@@ -241,7 +241,7 @@ func (s *Store) move(ctx context.Context, op string, t store.Transition, decide 
 		res    *alongside.Assignment
 		outErr error
 	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.commits.update(func(tx *bolt.Tx) error {
 		res, outErr = nil, nil
 		now := s.clock()
 		o := openOrg(tx, t.Org)
@@ -330,7 +330,7 @@ func (s *Store) ExpireHolds(ctx context.Context, org alongside.OrgID, limit int)
 		return nil, driverErrOp("expire holds", err)
 	}
 	var expired []*alongside.Assignment
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.commits.update(func(tx *bolt.Tx) error {
 		expired = nil
 		now := s.clock()
 		o := openOrg(tx, org)

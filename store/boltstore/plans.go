@@ -49,7 +49,7 @@ func (s *Store) SavePlan(ctx context.Context, by audit.Actor, org alongside.OrgI
 		}
 		docs[it.Partner] = data
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.commits.update(func(tx *bolt.Tx) error {
 		now := s.clock()
 		o, err := createOrg(tx, org)
 		if err != nil {

@@ -93,7 +93,7 @@ func (k kind[T]) create(ctx context.Context, s *Store, by audit.Actor, rec *T) e
 		out    T
 		outErr error
 	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.commits.update(func(tx *bolt.Tx) error {
 		out, outErr = *rec, nil
 		now := s.clock()
 		if o := openOrg(tx, org); o != nil {
@@ -144,7 +144,7 @@ func (k kind[T]) update(ctx context.Context, s *Store, by audit.Actor, rec *T) e
 		out    T
 		outErr error
 	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.commits.update(func(tx *bolt.Tx) error {
 		out, outErr = *rec, nil
 		now := s.clock()
 		o := openOrg(tx, org)
