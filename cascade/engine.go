@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -352,10 +351,6 @@ func (e *Engine) load(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	return v, now, c, nil
 }
 
-// maxIneligibleScan bounds the ineligible candidates explained to fill a
-// short list.
-const maxIneligibleScan = 500
-
 // rank loads case id and ranks its candidates, and decides the cascade's
 // next step. With list, it also lists the top k (0: the policy's) with
 // their free capacity, filled with the nearest misses, for a response.
@@ -373,10 +368,9 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	// loads: all under its read lock.
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	pool := v.idx.Candidates(c, pol)
 	loads := v.loadAt(now)
 	env := matcher.Env{Now: now, Loads: loads, Travel: e.Travel, History: history}
-	r := matcher.Rank(c, pool, pol, env, max(k, maxAttempts))
+	r := v.idx.Rank(c, pol, env, max(k, maxAttempts))
 	m := &ranked{c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
 	if !list {
 		return m, nil
@@ -388,33 +382,8 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 		}
 		m.cands = append(m.cands, Candidate{Candidate: cand, Rank: i + 1, Free: free(cand.Partner)})
 	}
-	if len(m.cands) < k {
-		var misses []Candidate
-		top := map[alongside.PartnerID]bool{}
-		for _, c := range r.Top {
-			top[c.Partner.ID] = true
-		}
-		for _, p := range pool[:min(len(pool), maxIneligibleScan)] {
-			if top[p.ID] {
-				continue
-			}
-			if res := r.Explain(p); !res.Eligible {
-				misses = append(misses, Candidate{Candidate: matcher.Candidate{Partner: p, Result: res}, Free: free(p)})
-			}
-		}
-		slices.SortStableFunc(misses, func(a, b Candidate) int {
-			if d := len(a.Failed) - len(b.Failed); d != 0 {
-				return d
-			}
-			if a.Total != b.Total {
-				if a.Total > b.Total {
-					return -1
-				}
-				return 1
-			}
-			return 0
-		})
-		m.cands = append(m.cands, misses[:min(len(misses), k-len(m.cands))]...)
+	for _, miss := range r.NearMisses(k - len(m.cands)) {
+		m.cands = append(m.cands, Candidate{Candidate: miss, Free: free(miss.Partner)})
 	}
 	return m, nil
 }

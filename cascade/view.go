@@ -40,7 +40,10 @@ type view struct {
 	loaded bool   // the snapshot is loaded
 	seq    uint64 // the last audit event applied
 	idx    *matcher.Index
-	holds  map[alongside.PartnerID]map[alongside.AssignmentID]*alongside.Assignment
+	// charges holds each partner's held and confirmed assignments: what
+	// may count against capacity (a few per partner, kept inline so a
+	// ranking reads them without visiting each assignment).
+	charges map[alongside.PartnerID][]charge
 	// byCase holds every assignment of each case, any state: the history
 	// the matcher's previous-offer rule and the cascade read.
 	byCase map[alongside.CaseID][]*alongside.Assignment
@@ -57,11 +60,11 @@ type dueAt struct {
 
 func newView(org alongside.OrgID) *view {
 	return &view{
-		org:    org,
-		idx:    matcher.NewIndex(nil),
-		holds:  map[alongside.PartnerID]map[alongside.AssignmentID]*alongside.Assignment{},
-		byCase: map[alongside.CaseID][]*alongside.Assignment{},
-		due:    map[alongside.CaseID]dueAt{},
+		org:     org,
+		idx:     matcher.NewIndex(nil),
+		charges: map[alongside.PartnerID][]charge{},
+		byCase:  map[alongside.CaseID][]*alongside.Assignment{},
+		due:     map[alongside.CaseID]dueAt{},
 	}
 }
 
@@ -217,16 +220,24 @@ func (v *view) putAssignment(a *alongside.Assignment) {
 	} else {
 		h[i] = a
 	}
-	m := v.holds[a.Partner]
-	if a.State != alongside.StateHeld && a.State != alongside.StateConfirmed {
-		delete(m, a.ID)
-		return
+	l := slices.DeleteFunc(v.charges[a.Partner], func(c charge) bool { return c.id == a.ID })
+	if a.State == alongside.StateHeld || a.State == alongside.StateConfirmed {
+		l = append(l, charge{id: a.ID, units: a.Units, confirmed: a.State == alongside.StateConfirmed, until: a.ExpiresAt})
 	}
-	if m == nil {
-		m = map[alongside.AssignmentID]*alongside.Assignment{}
-		v.holds[a.Partner] = m
+	if len(l) == 0 {
+		delete(v.charges, a.Partner)
+	} else {
+		v.charges[a.Partner] = l
 	}
-	m[a.ID] = a
+}
+
+// charge is one assignment's claim on its partner's capacity: confirmed,
+// or held until an instant.
+type charge struct {
+	id        alongside.AssignmentID
+	units     alongside.LoadUnits
+	confirmed bool
+	until     time.Time // a hold's expiry
 }
 
 // history returns a copy of case id's assignments.
@@ -241,9 +252,9 @@ func (v *view) history(id alongside.CaseID) []*alongside.Assignment {
 func (v *view) loadAt(now time.Time) func(alongside.PartnerID) alongside.LoadUnits {
 	return func(id alongside.PartnerID) alongside.LoadUnits {
 		var n alongside.LoadUnits
-		for _, a := range v.holds[id] {
-			if a.State == alongside.StateConfirmed || a.LiveAt(now) {
-				n += a.Units
+		for _, c := range v.charges[id] {
+			if c.confirmed || now.Before(c.until) {
+				n += c.units
 			}
 		}
 		return n

@@ -137,11 +137,10 @@ func BenchmarkMatchDemo(b *testing.B) {
 		i++
 		start := time.Now()
 		pol := policies.For(c.Program)
-		cands := x.Candidates(c, pol)
-		r := matcher.Rank(c, cands, pol, matcher.Env{Now: now, Loads: load}, 5)
+		r := x.Rank(c, pol, matcher.Env{Now: now, Loads: load}, 5)
 		matcher.NextOffer(r, nil, now)
 		lat = append(lat, time.Since(start))
-		candidates += len(cands)
+		candidates += r.Considered
 	}
 	slices.Sort(lat)
 	ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]) / 1e6 }
@@ -177,7 +176,7 @@ func BenchmarkMatchLargest(b *testing.B) {
 	var r *matcher.Ranking
 	b.ReportAllocs()
 	for b.Loop() {
-		r = matcher.Rank(c, x.Candidates(c, pol), pol, env, 5)
+		r = x.Rank(c, pol, env, 5)
 		matcher.NextOffer(r, nil, now)
 	}
 	b.ReportMetric(float64(r.Considered), "candidates")

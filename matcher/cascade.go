@@ -167,9 +167,10 @@ func NextOffer(r *Ranking, history []*alongside.Assignment, now time.Time) Decis
 		return d
 	}
 	if i := r.best(func(p *alongside.Partner) bool { return !tried[p.ID] }); i >= 0 {
-		p := r.cands[i]
+		e := r.cands[i]
+		p := e.p
 		exp, _ := OfferExpiry(c, now, pol) // now is before the deadline
-		cand := &Candidate{Partner: p, Result: r.s.Score(p)}
+		cand := &Candidate{Partner: p, Result: r.s.score(e, r.given)}
 		reason := fmt.Sprintf("offer to partner %s (score %.1f) until %s", p.ID, cand.Total, clock(exp, loc))
 		if near != nil {
 			near.Reason += "; offering to partner " + string(p.ID)

@@ -12,7 +12,8 @@ import (
 )
 
 // describe renders ev as a Result with reasons.
-func (s *Scorer) describe(p *alongside.Partner, ev *eval) Result {
+func (s *Scorer) describe(e *entry, ev *eval) Result {
+	p := e.p
 	r := Result{
 		Partner:  p.ID,
 		Eligible: ev.failed == 0,
@@ -24,7 +25,7 @@ func (s *Scorer) describe(p *alongside.Partner, ev *eval) Result {
 			Name:   factorNames[i],
 			Value:  ev.values[i],
 			Weight: s.weights[i],
-			Reason: s.factorReason(i, p, ev),
+			Reason: s.factorReason(i, e, ev),
 		}
 	}
 	if s.part2 && s.weights[fLived] > 0 {
@@ -32,15 +33,15 @@ func (s *Scorer) describe(p *alongside.Partner, ev *eval) Result {
 	}
 	for rule := Rule(1); int(rule) <= numRules; rule++ {
 		if ev.failed.Has(rule) {
-			reason, part2 := s.ruleReason(rule, p, ev)
+			reason, part2 := s.ruleReason(rule, e, ev)
 			r.Failed = append(r.Failed, RuleFailure{Rule: rule, Reason: reason, Part2: part2})
 		}
 	}
 	return r
 }
 
-func (s *Scorer) factorReason(i int, p *alongside.Partner, ev *eval) string {
-	c := s.c
+func (s *Scorer) factorReason(i int, e *entry, ev *eval) string {
+	c, p := s.c, e.p
 	if s.weights[i] == 0 {
 		switch {
 		case s.pol.Weights.array()[i] == 0:
@@ -61,11 +62,11 @@ func (s *Scorer) factorReason(i int, p *alongside.Partner, ev *eval) string {
 	case fLanguage:
 		return s.languageReason(p, ev.lang)
 	case fCulture:
-		_, flags := cultureMatch(c, p, s.today)
+		_, flags := cultureMatch(c, e, s.day)
 		return cultureReason(c, flags)
 	case fFather:
 		var b strings.Builder
-		trained := hasCredential(p, alongside.TrainingFatherhood, s.today)
+		trained := e.holds(keyFatherhood, s.day)
 		switch {
 		case p.Father:
 			b.WriteString("a father who went through a case himself")
@@ -78,14 +79,14 @@ func (s *Scorer) factorReason(i int, p *alongside.Partner, ev *eval) string {
 		default:
 			b.WriteString("not a father and not trained in fatherhood engagement")
 		}
-		if hasEvenings(p) {
+		if e.evenings {
 			b.WriteString("; available evenings")
 		} else {
 			b.WriteString("; not available evenings")
 		}
 		return b.String()
 	case fLived:
-		return s.livedReason(p)
+		return s.livedReason(e)
 	case fGeography:
 		return travelWords(ev.travel, ev.guessed)
 	case fCapacity:
@@ -99,7 +100,7 @@ func (s *Scorer) factorReason(i int, p *alongside.Partner, ev *eval) string {
 		}
 		return "has not supported this family before"
 	case fPreferences:
-		_, asked, met := preferenceMatch(c.Preferences, p)
+		_, asked, met := preferenceMatch(c.Preferences, e)
 		return preferenceReason(c.Preferences, asked, met)
 	}
 	return ""
@@ -189,9 +190,9 @@ func preferenceReason(pr alongside.Preferences, asked, met int) string {
 	return "meets the parent's request for " + andList(yes) + "; not " + andList(no)
 }
 
-func (s *Scorer) livedReason(p *alongside.Partner) string {
+func (s *Scorer) livedReason(e *entry) string {
 	credit := make([]float64, len(s.needs))
-	s.lived(p, credit)
+	s.lived(e, credit)
 	var full, half []string
 	for i, n := range s.needs {
 		switch credit[i] {
@@ -223,8 +224,8 @@ func (s *Scorer) livedReason(p *alongside.Partner) string {
 	return b.String()
 }
 
-func (s *Scorer) ruleReason(r Rule, p *alongside.Partner, ev *eval) (string, bool) {
-	c, pol := s.c, s.pol
+func (s *Scorer) ruleReason(r Rule, e *entry, ev *eval) (string, bool) {
+	c, pol, p := s.c, s.pol, e.p
 	switch r {
 	case RuleEligibility:
 		return "the case is not eligible: " + strings.Join(s.ineligible, "; "), false
@@ -264,8 +265,8 @@ func (s *Scorer) ruleReason(r Rule, p *alongside.Partner, ev *eval) (string, boo
 		return travelWords(ev.travel, ev.guessed) + " exceeds " + andList(limits), false
 	case RuleCoreTraining:
 		var missing []string
-		for _, k := range pol.CoreTrainings {
-			if !hasCredential(p, k, s.today) {
+		for i, k := range pol.CoreTrainings {
+			if !e.holds(s.core[i], s.day) {
 				w := keyWords(k)
 				if heldOnce(p, k) {
 					w += " (expired)"

@@ -32,16 +32,18 @@ const spatialSpeedMPH = 75
 // county's roster rather than the whole one. It is safe for concurrent
 // use; readers never wait for each other.
 //
-// The index stores the *alongside.Partner it is given: callers must not
-// modify a partner after Put (put a new value instead).
+// The index stores the *alongside.Partner it is given, with the profile
+// ranking reads (credentials, tags and dates in compact form) prepared
+// once: callers must not modify a partner after Put (put a new value
+// instead).
 type Index struct {
 	mu       sync.RWMutex
-	byID     map[alongside.PartnerID]*alongside.Partner
-	byCounty map[string][]*alongside.Partner // sorted by ID; replaced, never modified in place
+	byID     map[alongside.PartnerID]*entry
+	byCounty map[string][]*entry // sorted by ID; replaced, never modified in place
 	// ready holds the active partners of each (county, program): the
 	// candidates when the default rules are in force.
-	ready   map[countyProgram][]*alongside.Partner
-	all     []*alongside.Partner // sorted by ID; replaced, never modified in place
+	ready   map[countyProgram][]*entry
+	all     []*entry // sorted by ID; replaced, never modified in place
 	spatial Spatial
 }
 
@@ -51,9 +53,9 @@ type countyProgram struct{ county, program string }
 // come from county lists alone.
 func NewIndex(spatial Spatial) *Index {
 	return &Index{
-		byID:     map[alongside.PartnerID]*alongside.Partner{},
-		byCounty: map[string][]*alongside.Partner{},
-		ready:    map[countyProgram][]*alongside.Partner{},
+		byID:     map[alongside.PartnerID]*entry{},
+		byCounty: map[string][]*entry{},
+		ready:    map[countyProgram][]*entry{},
 		spatial:  spatial,
 	}
 }
@@ -69,24 +71,25 @@ func (x *Index) Reset(ps []*alongside.Partner) {
 			x.spatial.Remove(id)
 		}
 	}
-	x.byID = make(map[alongside.PartnerID]*alongside.Partner, len(ps))
+	x.byID = make(map[alongside.PartnerID]*entry, len(ps))
 	for _, p := range ps {
-		x.byID[p.ID] = p
+		x.byID[p.ID] = newEntry(p)
 	}
-	x.all = make([]*alongside.Partner, 0, len(x.byID))
-	for _, p := range x.byID {
-		x.all = append(x.all, p)
+	x.all = make([]*entry, 0, len(x.byID))
+	for _, e := range x.byID {
+		x.all = append(x.all, e)
 	}
-	slices.SortFunc(x.all, func(a, b *alongside.Partner) int { return strings.Compare(string(a.ID), string(b.ID)) })
-	x.byCounty = map[string][]*alongside.Partner{}
-	x.ready = map[countyProgram][]*alongside.Partner{}
-	for _, p := range x.all { // in ID order, so every list is sorted
+	slices.SortFunc(x.all, func(a, b *entry) int { return strings.Compare(string(a.p.ID), string(b.p.ID)) })
+	x.byCounty = map[string][]*entry{}
+	x.ready = map[countyProgram][]*entry{}
+	for _, e := range x.all { // in ID order, so every list is sorted
+		p := e.p
 		for _, fips := range p.CountiesServed {
-			x.byCounty[fips] = append(x.byCounty[fips], p)
+			x.byCounty[fips] = append(x.byCounty[fips], e)
 			if p.Status == alongside.PartnerStatusActive {
 				for _, prog := range p.Programs {
 					k := countyProgram{fips, prog}
-					x.ready[k] = append(x.ready[k], p)
+					x.ready[k] = append(x.ready[k], e)
 				}
 			}
 		}
@@ -101,19 +104,20 @@ func (x *Index) Put(p *alongside.Partner) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if old, ok := x.byID[p.ID]; ok {
-		x.drop(old)
+		x.drop(old.p)
 	}
-	x.byID[p.ID] = p
+	e := newEntry(p)
+	x.byID[p.ID] = e
 	for _, fips := range p.CountiesServed {
-		x.byCounty[fips] = withPartner(x.byCounty[fips], p)
+		x.byCounty[fips] = withPartner(x.byCounty[fips], e)
 		if p.Status == alongside.PartnerStatusActive {
 			for _, prog := range p.Programs {
 				k := countyProgram{fips, prog}
-				x.ready[k] = withPartner(x.ready[k], p)
+				x.ready[k] = withPartner(x.ready[k], e)
 			}
 		}
 	}
-	x.all = withPartner(x.all, p)
+	x.all = withPartner(x.all, e)
 	if x.spatial != nil {
 		x.spatial.Insert(p.ID, p.Home)
 	}
@@ -127,7 +131,7 @@ func (x *Index) Remove(id alongside.PartnerID) bool {
 	if !ok {
 		return false
 	}
-	x.drop(old)
+	x.drop(old.p)
 	delete(x.byID, id)
 	if x.spatial != nil {
 		x.spatial.Remove(id)
@@ -154,26 +158,26 @@ func (x *Index) drop(old *alongside.Partner) {
 	x.all = withoutPartner(x.all, old.ID)
 }
 
-func cmpPartner(p *alongside.Partner, id alongside.PartnerID) int {
-	return strings.Compare(string(p.ID), string(id))
+func cmpPartner(e *entry, id alongside.PartnerID) int {
+	return strings.Compare(string(e.p.ID), string(id))
 }
 
-// withPartner returns a new list with p inserted in ID order.
-func withPartner(list []*alongside.Partner, p *alongside.Partner) []*alongside.Partner {
-	i, _ := slices.BinarySearchFunc(list, p.ID, cmpPartner)
-	out := make([]*alongside.Partner, 0, len(list)+1)
+// withPartner returns a new list with e inserted in ID order.
+func withPartner(list []*entry, e *entry) []*entry {
+	i, _ := slices.BinarySearchFunc(list, e.p.ID, cmpPartner)
+	out := make([]*entry, 0, len(list)+1)
 	out = append(out, list[:i]...)
-	out = append(out, p)
+	out = append(out, e)
 	return append(out, list[i:]...)
 }
 
 // withoutPartner returns a new list without id.
-func withoutPartner(list []*alongside.Partner, id alongside.PartnerID) []*alongside.Partner {
+func withoutPartner(list []*entry, id alongside.PartnerID) []*entry {
 	i, found := slices.BinarySearchFunc(list, id, cmpPartner)
 	if !found {
 		return list
 	}
-	out := make([]*alongside.Partner, 0, len(list)-1)
+	out := make([]*entry, 0, len(list)-1)
 	out = append(out, list[:i]...)
 	return append(out, list[i+1:]...)
 }
@@ -182,8 +186,11 @@ func withoutPartner(list []*alongside.Partner, id alongside.PartnerID) []*alongs
 func (x *Index) Get(id alongside.PartnerID) (*alongside.Partner, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	p, ok := x.byID[id]
-	return p, ok
+	e, ok := x.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return e.p, true
 }
 
 // Len returns the number of partners.
@@ -208,9 +215,31 @@ func (x *Index) Len() int {
 //     150 km) enough to cut it;
 //   - otherwise every partner.
 //
-// The result may be shared with the index: the caller must not modify it.
-// The remaining hard rules, the cheap ones first, are applied by [Rank].
+// The remaining hard rules, the cheap ones first, are applied by [Rank];
+// [Index.Rank] does both and uses the profiles the index prepared.
 func (x *Index) Candidates(c *alongside.Case, pol *Policy) []*alongside.Partner {
+	es, _ := x.pool(c, pol)
+	out := make([]*alongside.Partner, len(es))
+	for i, e := range es {
+		out[i] = e.p
+	}
+	return out
+}
+
+// Rank ranks the candidates of case c ([Index.Candidates]) as [Rank]
+// does, with the profiles the index prepared when the partners were put
+// and without checking again the rules its lists guarantee: the fast path
+// for a roster of thousands.
+func (x *Index) Rank(c *alongside.Case, pol *Policy, env Env, k int) *Ranking {
+	s := NewScorer(c, pol, env)
+	es, given := x.pool(c, s.pol)
+	return s.rank(es, given, k)
+}
+
+// pool returns the candidate entries of [Index.Candidates] and the rules
+// every one of them passes by construction. The list may be shared with
+// the index: the caller must not modify it.
+func (x *Index) pool(c *alongside.Case, pol *Policy) ([]*entry, RuleSet) {
 	if pol == nil {
 		pol = defaultSet().For(c.Program)
 	}
@@ -218,31 +247,33 @@ func (x *Index) Candidates(c *alongside.Case, pol *Policy) []*alongside.Partner 
 	defer x.mu.RUnlock()
 	byCounty := pol.Rules.Has(RuleCounty)
 	ready := byCounty && pol.Rules.Has(RuleActive) && pol.Rules.Has(RuleProgram)
-	list := x.all
+	list, given := x.all, RuleSet(0)
 	switch {
 	case ready:
 		list = x.ready[countyProgram{c.County, c.Program}]
+		given = given.With(RuleCounty).With(RuleActive).With(RuleProgram)
 	case byCounty:
 		list = x.byCounty[c.County]
+		given = given.With(RuleCounty)
 	}
 	if x.spatial == nil || pol.Travel.Max <= 0 || !pol.Rules.Has(RuleMaxTravel) {
-		return list
+		return list, given
 	}
 	radius := geo.Distance(pol.Travel.Max.Hours()*spatialSpeedMPH) * geo.Mile
 	if byCounty && (len(list) <= spatialMinList || radius >= spatialMaxRadius) {
-		return list
+		return list, given
 	}
 	ids := x.spatial.Near(c.HomeArea, radius, nil)
-	out := make([]*alongside.Partner, 0, len(ids))
+	out := make([]*entry, 0, len(ids))
 	for _, id := range ids {
-		p, ok := x.byID[id]
-		if ok && (!byCounty || p.Serves(c.County)) &&
-			(!ready || p.Status == alongside.PartnerStatusActive && slices.Contains(p.Programs, c.Program)) {
-			out = append(out, p)
+		e, ok := x.byID[id]
+		if ok && (!byCounty || e.p.Serves(c.County)) &&
+			(!ready || e.p.Status == alongside.PartnerStatusActive && slices.Contains(e.p.Programs, c.Program)) {
+			out = append(out, e)
 		}
 	}
-	slices.SortFunc(out, func(a, b *alongside.Partner) int { return strings.Compare(string(a.ID), string(b.ID)) })
-	return slices.CompactFunc(out, func(a, b *alongside.Partner) bool { return a.ID == b.ID })
+	slices.SortFunc(out, func(a, b *entry) int { return strings.Compare(string(a.p.ID), string(b.p.ID)) })
+	return slices.CompactFunc(out, func(a, b *entry) bool { return a.p.ID == b.p.ID }), given
 }
 
 // When a county list is worth cutting by neighbourhood: long lists, short

@@ -1,8 +1,11 @@
 package matcher
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/alongside/alongside"
@@ -35,12 +38,12 @@ type Ranking struct {
 	// Eligible is the number of candidates that pass every rule.
 	Eligible int
 
-	s        *Scorer
-	cands    []*alongside.Partner
-	masks    []RuleSet // the first failed rule per candidate (0: eligible)
-	full     bool      // masks hold every failed rule
-	eligible []int     // indices of eligible candidates
-	top      []scored  // Top's scores
+	s     *Scorer
+	cands []*entry
+	given RuleSet   // rules every candidate passes by construction
+	masks []RuleSet // the first failed rule per candidate (0: eligible)
+	full  bool      // masks hold every failed rule
+	top   []scored  // Top's scores
 }
 
 type scored struct {
@@ -59,6 +62,11 @@ func Rank(c *alongside.Case, candidates []*alongside.Partner, pol *Policy, env E
 
 // Rank is [Rank] with s's case, policy and environment.
 func (s *Scorer) Rank(candidates []*alongside.Partner, k int) *Ranking {
+	return s.rank(entriesOf(candidates), 0, k)
+}
+
+// rank ranks prepared candidates that all pass the rules given.
+func (s *Scorer) rank(candidates []*entry, given RuleSet, k int) *Ranking {
 	if k <= 0 {
 		k = s.pol.Offer.TopK
 	}
@@ -66,35 +74,35 @@ func (s *Scorer) Rank(candidates []*alongside.Partner, k int) *Ranking {
 		Case:  s.c.ID,
 		s:     s,
 		cands: candidates,
+		given: given,
 		masks: make([]RuleSet, len(candidates)),
 	}
 	top := make([]scored, 0, k+1)
 	var ev eval
-	for i, p := range candidates {
-		s.evaluate(p, &ev, quickRules)
+	for i, e := range candidates {
+		s.evaluate(e, given, &ev, quickRules)
 		if ev.failed != 0 {
 			r.masks[i] = ev.failed
 			continue
 		}
-		r.eligible = append(r.eligible, i)
+		r.Eligible++
 		// A candidate whose best possible total cannot reach the top is
 		// not scored in full.
 		floor := math.Inf(-1)
 		if len(top) == k {
 			floor = top[k-1].total
 		}
-		if !s.softAbove(p, &ev, floor) {
+		if !s.softAbove(e, &ev, floor) {
 			continue
 		}
 		top = r.insert(top, scored{i, ev.total}, k)
 	}
 	r.Considered = len(candidates)
-	r.Eligible = len(r.eligible)
 	r.top = top
 	r.Top = make([]Candidate, len(top))
 	for j, t := range top {
-		p := candidates[t.i]
-		r.Top[j] = Candidate{Partner: p, Result: s.Score(p)}
+		e := candidates[t.i]
+		r.Top[j] = Candidate{Partner: e.p, Result: s.score(e, given)}
 	}
 	return r
 }
@@ -104,7 +112,7 @@ func (r *Ranking) better(a, b scored) bool {
 	if a.total != b.total {
 		return a.total > b.total
 	}
-	return r.cands[a.i].ID < r.cands[b.i].ID
+	return r.cands[a.i].p.ID < r.cands[b.i].p.ID
 }
 
 // insert adds x to top (sorted best first, at most k long) unless the
@@ -113,9 +121,9 @@ func (r *Ranking) insert(top []scored, x scored, k int) []scored {
 	if len(top) == k && !r.better(x, top[k-1]) {
 		return top
 	}
-	id := r.cands[x.i].ID
+	id := r.cands[x.i].p.ID
 	for _, t := range top {
-		if r.cands[t.i].ID == id {
+		if r.cands[t.i].p.ID == id {
 			return top
 		}
 	}
@@ -141,7 +149,7 @@ func (r *Ranking) fullMasks() {
 	var ev eval
 	for i, m := range r.masks {
 		if m != 0 {
-			r.s.evaluate(r.cands[i], &ev, allRules)
+			r.s.evaluate(r.cands[i], r.given, &ev, allRules)
 			r.masks[i] = ev.failed
 		}
 	}
@@ -181,19 +189,18 @@ func (r *Ranking) Scorer() *Scorer { return r.s }
 // the best; only when Top has none is the rest scored.
 func (r *Ranking) best(ok func(*alongside.Partner) bool) int {
 	for _, t := range r.top {
-		if ok(r.cands[t.i]) {
+		if ok(r.cands[t.i].p) {
 			return t.i
 		}
 	}
 	var b scored
 	found := false
 	var ev eval
-	for _, i := range r.eligible {
-		p := r.cands[i]
-		if !ok(p) {
+	for i, e := range r.cands {
+		if r.masks[i] != 0 || !ok(e.p) {
 			continue
 		}
-		r.s.evaluate(p, &ev, quick)
+		r.s.evaluate(e, r.given, &ev, quick)
 		if x := (scored{i, ev.total}); !found || r.better(x, b) {
 			b, found = x, true
 		}
@@ -302,4 +309,40 @@ func (r *Ranking) ruleClause(rule Rule) (one, many string) {
 		return "has not already declined or missed this case", "have not already declined or missed it"
 	}
 	return "passes " + rule.String(), "pass " + rule.String()
+}
+
+// maxMissScan bounds the ineligible candidates NearMisses explains.
+const maxMissScan = 500
+
+// NearMisses returns up to n ineligible candidates, explained, that came
+// closest: the fewest failed rules, then the highest score (ties in
+// candidate order). It looks at the first 500 candidates only and
+// explains just the n it returns, so a response can show "who else, and
+// why not" without explaining a whole county.
+func (r *Ranking) NearMisses(n int) []Candidate {
+	if n <= 0 {
+		return nil
+	}
+	type miss struct {
+		i, failed int
+		total     float64
+	}
+	var misses []miss
+	var ev eval
+	for i, e := range r.cands[:min(len(r.cands), maxMissScan)] {
+		if r.masks[i] == 0 {
+			continue // eligible
+		}
+		r.s.evaluate(e, r.given, &ev, full)
+		misses = append(misses, miss{i, bits.OnesCount32(uint32(ev.failed)), ev.total})
+	}
+	slices.SortStableFunc(misses, func(a, b miss) int {
+		return cmp.Or(cmp.Compare(a.failed, b.failed), cmp.Compare(b.total, a.total))
+	})
+	out := make([]Candidate, 0, min(n, len(misses)))
+	for _, m := range misses[:cap(out)] {
+		e := r.cands[m.i]
+		out = append(out, Candidate{Partner: e.p, Result: r.s.score(e, r.given)})
+	}
+	return out
 }

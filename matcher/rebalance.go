@@ -162,7 +162,8 @@ func Urgency(c *alongside.Case, now time.Time) float64 {
 type rebalanceCase struct {
 	c       *alongside.Case
 	s       *Scorer
-	cands   []*alongside.Partner
+	cands   []*entry // from the index's lists
+	given   RuleSet  // rules the lists guarantee
 	urgency float64
 	hold    *alongside.Assignment // live hold, or nil
 	pairs   []pair                // eligible partners, by partner ID
@@ -233,9 +234,10 @@ func Rebalance(ctx context.Context, in RebalanceInput, opts RebalanceOptions) (*
 		}
 		rc := &rcs[j]
 		*rc = rebalanceCase{c: c, s: NewScorer(c, pol, env), urgency: Urgency(c, in.Now), hold: holds[c.ID], job: -1}
-		rc.cands = x.Candidates(c, pol)
-		for _, p := range rc.cands {
-			if total, ok := rc.s.Quick(p); ok {
+		rc.cands, rc.given = x.pool(c, pol)
+		for _, e := range rc.cands {
+			p := e.p
+			if total, ok := rc.s.quick(e, rc.given); ok {
 				rc.pairs = append(rc.pairs, pair{p, total})
 				if _, seen := agentOf[p.ID]; !seen {
 					agentOf[p.ID] = len(agents)
@@ -372,7 +374,7 @@ func (rc *rebalanceCase) currentScore(x *Index) float64 {
 func (rc *rebalanceCase) reason() string {
 	switch len(rc.pairs) {
 	case 0:
-		return rc.s.Rank(rc.cands, 1).Shortfall()
+		return rc.s.rank(rc.cands, rc.given, 1).Shortfall()
 	case 1:
 		return "the one eligible partner's remaining capacity went to cases that gain more"
 	}

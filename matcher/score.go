@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang/geo/s2"
+
 	"github.com/alongside/alongside"
 	"github.com/alongside/alongside/geo/county"
 	"golang.org/x/text/language"
@@ -60,21 +62,30 @@ type Scorer struct {
 	c      *alongside.Case
 	pol    *Policy
 	env    Env
-	travel TravelEstimator
 	gc     GreatCircle
+	home   s2.Point // the case's home area as a unit vector, when homeOK
+	homeOK bool
 
 	today       alongside.Date
 	closedBy    alongside.Date // latest own-case closing date that passes
 	recoveredBy alongside.Date // latest recovery start that passes
+	day         int64          // today's day key, and the two dates' below
+	closedDay   int64
+	recoveryDay int64
+	core        []kindKey // the policy's core trainings
+	certs       []kindKey // the policy's billing certifications
 	units       alongside.LoadUnits
 	ineligible  []string // why the case fails its program's eligibility
 
-	langs []string    // the case's languages
-	cache []langEntry // per partner language seen
+	langs   []string    // the case's languages
+	cache   []langEntry // per partner language seen
+	langPos []int32     // by interned language: 1 + its index in cache; 0: not seen
 
 	needs    []need
 	needsSum float64
-	part2    bool // some need is Part 2 data
+	part2    bool   // some need is Part 2 data
+	needSet  tagSet // every need of the case in the vocabulary
+	oddNeeds bool   // some need of the case is outside the vocabulary
 
 	weights   [numFactors]float64 // policy weight, or 0 when the factor does not apply
 	weightSum float64
@@ -85,6 +96,7 @@ type Scorer struct {
 
 type need struct {
 	tag       alongside.Tag
+	bit       tagSet
 	weight    float64
 	substance bool
 }
@@ -101,10 +113,10 @@ func NewScorer(c *alongside.Case, pol *Policy, env Env) *Scorer {
 	if pol == nil {
 		pol = defaultSet().For(c.Program)
 	}
-	s := &Scorer{c: c, pol: pol, env: env, travel: env.Travel, gc: pol.greatCircle(), units: c.Units(), langs: c.Languages,
+	s := &Scorer{c: c, pol: pol, env: env, gc: pol.greatCircle(), units: c.Units(), langs: c.Languages,
 		rules: pol.Rules.With(RulePreviousOffer)}
-	if s.travel == nil {
-		s.travel = s.gc
+	if s.homeOK = c.HomeArea.Valid(); s.homeOK {
+		s.home = unit(c.HomeArea)
 	}
 	loc := c.OpenedAt.Location()
 	if l, err := alongside.LoadZone(c.TimeZone); err == nil {
@@ -113,14 +125,18 @@ func NewScorer(c *alongside.Case, pol *Policy, env Env) *Scorer {
 	s.today = alongside.DateOf(env.Now.In(loc))
 	s.closedBy = latestPassing(s.today, pol.CaseClosedYears)
 	s.recoveredBy = latestPassing(s.today, pol.RecoveryYears)
+	s.day, s.closedDay, s.recoveryDay = dayKey(s.today), dayKey(s.closedBy), dayKey(s.recoveredBy)
+	s.core, s.certs = keysOf(pol.CoreTrainings), keysOf(pol.Certifications)
 	s.ineligible = caseIneligibility(c, pol)
 
 	for _, t := range c.Needs {
+		s.needSet |= bitOf(t)
+		s.oddNeeds = s.oddNeeds || bitOf(t) == 0
 		w := pol.tagWeight(t)
 		if w <= 0 {
 			continue
 		}
-		s.needs = append(s.needs, need{tag: t, weight: w, substance: t.Part2()})
+		s.needs = append(s.needs, need{tag: t, bit: bitOf(t), weight: w, substance: t.Part2()})
 		s.needsSum += w
 		s.part2 = s.part2 || t.Part2()
 	}
@@ -251,10 +267,13 @@ const (
 	full
 )
 
-// evaluate fills ev for partner p.
-func (s *Scorer) evaluate(p *alongside.Partner, ev *eval, mode evalMode) {
-	c, pol := s.c, s.pol
+// evaluate fills ev for partner e. given are rules e passes by
+// construction (it comes from an index list that guarantees them), which
+// evaluate does not check again.
+func (s *Scorer) evaluate(e *entry, given RuleSet, ev *eval, mode evalMode) {
+	c, pol, p := s.c, s.pol, e.p
 	rules := s.rules
+	check := rules &^ given
 	var failed RuleSet
 	ev.langDone, ev.travelDone = false, false
 	fail := func(r Rule) bool {
@@ -265,13 +284,13 @@ func (s *Scorer) evaluate(p *alongside.Partner, ev *eval, mode evalMode) {
 	if len(s.ineligible) > 0 && rules.Has(RuleEligibility) && fail(RuleEligibility) {
 		goto done
 	}
-	if p.Status != alongside.PartnerStatusActive && rules.Has(RuleActive) && fail(RuleActive) {
+	if check.Has(RuleActive) && p.Status != alongside.PartnerStatusActive && fail(RuleActive) {
 		goto done
 	}
-	if rules.Has(RuleProgram) && !slices.Contains(p.Programs, c.Program) && fail(RuleProgram) {
+	if check.Has(RuleProgram) && !slices.Contains(p.Programs, c.Program) && fail(RuleProgram) {
 		goto done
 	}
-	if rules.Has(RuleCounty) && !slices.Contains(p.CountiesServed, c.County) && fail(RuleCounty) {
+	if check.Has(RuleCounty) && !slices.Contains(p.CountiesServed, c.County) && fail(RuleCounty) {
 		goto done
 	}
 	if rules.Has(RuleConflict) && slices.Contains(c.KnownConflicts, p.ID) && fail(RuleConflict) {
@@ -287,27 +306,27 @@ func (s *Scorer) evaluate(p *alongside.Partner, ev *eval, mode evalMode) {
 	if rules.Has(RuleCapacity) && ev.used+s.units > p.Capacity && fail(RuleCapacity) {
 		goto done
 	}
-	if rules.Has(RuleCaseClosed) && (p.OwnCaseClosed.IsZero() || dateBefore(s.closedBy, p.OwnCaseClosed)) && fail(RuleCaseClosed) {
+	if rules.Has(RuleCaseClosed) && (e.closed == 0 || s.closedDay < e.closed) && fail(RuleCaseClosed) {
 		goto done
 	}
-	if rules.Has(RuleRecovery) && !p.RecoverySince.IsZero() && dateBefore(s.recoveredBy, p.RecoverySince) && fail(RuleRecovery) {
+	if rules.Has(RuleRecovery) && e.recovery != 0 && s.recoveryDay < e.recovery && fail(RuleRecovery) {
 		goto done
 	}
-	if rules.Has(RuleExclusion) && (excludedNeed(p, c) >= 0 || slices.Contains(p.Exclusions.CaseRefs, c.ExternalRef)) && fail(RuleExclusion) {
+	if rules.Has(RuleExclusion) && s.excludes(e) && fail(RuleExclusion) {
 		goto done
 	}
-	if rules.Has(RuleCoreTraining) && !s.hasAll(p, pol.CoreTrainings) && fail(RuleCoreTraining) {
+	if rules.Has(RuleCoreTraining) && !e.holdsAll(s.core, s.day) && fail(RuleCoreTraining) {
 		goto done
 	}
-	if rules.Has(RuleCertification) && len(pol.Certifications) > 0 && !s.hasAny(p, pol.Certifications) && fail(RuleCertification) {
+	if rules.Has(RuleCertification) && len(s.certs) > 0 && !e.holdsAny(s.certs, s.day) && fail(RuleCertification) {
 		goto done
 	}
 	// Then the ones that compute.
-	ev.lang, ev.langDone = s.language(p), true
+	ev.lang, ev.langDone = s.language(e), true
 	if rules.Has(RuleLanguage) && !ev.lang.shared && !c.InterpreterOK && fail(RuleLanguage) {
 		goto done
 	}
-	ev.travel, ev.guessed = s.travelTime(p)
+	ev.travel, ev.guessed = s.travelTime(e)
 	ev.travelDone = true
 	if rules.Has(RuleMaxTravel) && (p.MaxTravel > 0 && ev.travel > p.MaxTravel || pol.Travel.Max > 0 && ev.travel > pol.Travel.Max) && fail(RuleMaxTravel) {
 		goto done
@@ -315,47 +334,15 @@ func (s *Scorer) evaluate(p *alongside.Partner, ev *eval, mode evalMode) {
 done:
 	ev.failed = failed
 	if mode == full || mode == quick && failed == 0 {
-		s.soft(p, ev)
+		s.soft(e, ev)
 	}
 }
 
-// dateBefore is alongside.Date.Before for the normalized dates of valid
-// records, without building time.Time values; anything else takes the
-// exact path.
-func dateBefore(a, b alongside.Date) bool {
-	if a.Month < 1 || a.Month > 12 || b.Month < 1 || b.Month > 12 || a.Day < 1 || a.Day > 28 || b.Day < 1 || b.Day > 28 {
-		return a.Before(b)
-	}
-	if a.Year != b.Year {
-		return a.Year < b.Year
-	}
-	if a.Month != b.Month {
-		return a.Month < b.Month
-	}
-	return a.Day < b.Day
-}
-
-// validOn is alongside.Credential.ValidOn with dateBefore.
-func validOn(c alongside.Credential, d alongside.Date) bool {
-	return !dateBefore(d, c.Completed) && (c.Expires.IsZero() || dateBefore(d, c.Expires))
-}
-
-func (s *Scorer) hasAll(p *alongside.Partner, kinds []string) bool {
-	for _, k := range kinds {
-		if !hasCredential(p, k, s.today) {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Scorer) hasAny(p *alongside.Partner, kinds []string) bool {
-	for _, k := range kinds {
-		if hasCredential(p, k, s.today) {
-			return true
-		}
-	}
-	return false
+// excludes reports whether partner e declared the case off limits: one of
+// its needs, or the case itself.
+func (s *Scorer) excludes(e *entry) bool {
+	return e.excluded&s.needSet != 0 || s.oddNeeds && excludedNeed(e.p, s.c) >= 0 ||
+		slices.Contains(e.p.Exclusions.CaseRefs, s.c.ExternalRef)
 }
 
 func (s *Scorer) geography(d time.Duration) float64 {
@@ -374,43 +361,43 @@ func (s *Scorer) capacity(used, capacity alongside.LoadUnits) float64 {
 var softOrder = [...]int{fContinuity, fLived, fPreferences, fFather, fCulture}
 
 // factor computes one of the soft factors in softOrder.
-func (s *Scorer) factor(i int, p *alongside.Partner) float64 {
+func (s *Scorer) factor(i int, e *entry) float64 {
 	c := s.c
 	switch i {
 	case fContinuity:
-		if slices.Contains(c.PriorPartners, p.ID) {
+		if slices.Contains(c.PriorPartners, e.p.ID) {
 			return 1
 		}
 	case fLived:
-		return s.lived(p, nil)
+		return s.lived(e, nil)
 	case fPreferences:
-		v, _, _ := preferenceMatch(c.Preferences, p)
+		v, _, _ := preferenceMatch(c.Preferences, e)
 		return v
 	case fFather:
-		return fatherValue(p, s.today)
+		return fatherValue(e, s.day)
 	case fCulture:
-		v, _ := cultureMatch(c, p, s.today)
+		v, _ := cultureMatch(c, e, s.day)
 		return v
 	}
 	return 0
 }
 
-// soft computes every factor of p and the total.
-func (s *Scorer) soft(p *alongside.Partner, ev *eval) {
-	s.softAbove(p, ev, math.Inf(-1))
+// soft computes every factor of e and the total.
+func (s *Scorer) soft(e *entry, ev *eval) {
+	s.softAbove(e, ev, math.Inf(-1))
 }
 
 // softAbove computes p's factors and total unless the total cannot reach
 // floor: it computes the cheap factors first and stops as soon as even
 // perfect values for the rest would leave the total below floor. It
 // reports whether it computed the total.
-func (s *Scorer) softAbove(p *alongside.Partner, ev *eval, floor float64) bool {
-	w := &s.weights
+func (s *Scorer) softAbove(e *entry, ev *eval, floor float64) bool {
+	w, p := &s.weights, e.p
 	if !ev.langDone {
-		ev.lang, ev.langDone = s.language(p), true
+		ev.lang, ev.langDone = s.language(e), true
 	}
 	if !ev.travelDone {
-		ev.travel, ev.guessed = s.travelTime(p)
+		ev.travel, ev.guessed = s.travelTime(e)
 		ev.travelDone = true
 	}
 	v := &ev.values
@@ -434,7 +421,7 @@ func (s *Scorer) softAbove(p *alongside.Partner, ev *eval, floor float64) bool {
 		if w[i] == 0 {
 			continue
 		}
-		v[i] = s.factor(i, p)
+		v[i] = s.factor(i, e)
 		got += w[i] * v[i]
 		rest -= w[i]
 	}
@@ -452,12 +439,12 @@ func (s *Scorer) softAbove(p *alongside.Partner, ev *eval, floor float64) bool {
 
 func clamp01(x float64) float64 { return min(1, max(0, x)) }
 
-// language returns the best language pair of p and the case.
-func (s *Scorer) language(p *alongside.Partner) langMatch {
+// language returns the best language pair of partner e and the case.
+func (s *Scorer) language(e *entry) langMatch {
 	best := langMatch{parent: -1}
-	for j, tag := range p.Languages {
-		e := s.langEntry(tag)
-		for i, conf := range e.conf {
+	for j, id := range e.langs {
+		le := s.langEntry(id, e.p.Languages[j])
+		for i, conf := range le.conf {
 			if conf >= language.High {
 				best.shared = true
 			}
@@ -476,17 +463,21 @@ func (s *Scorer) language(p *alongside.Partner) langMatch {
 	return best
 }
 
-func (s *Scorer) langEntry(tag string) *langEntry {
-	for i := range s.cache {
-		if s.cache[i].tag == tag {
-			return &s.cache[i]
-		}
+// langEntry returns the case's confidences against partner language tag
+// (interned as id), computing them the first time.
+func (s *Scorer) langEntry(id uint32, tag string) *langEntry {
+	if int(id) < len(s.langPos) && s.langPos[id] > 0 {
+		return &s.cache[s.langPos[id]-1]
 	}
 	e := langEntry{tag: tag, conf: make([]language.Confidence, len(s.langs))}
 	for i, l := range s.langs {
 		e.conf[i] = comprehends(l, tag)
 	}
 	s.cache = append(s.cache, e)
+	for len(s.langPos) <= int(id) {
+		s.langPos = append(s.langPos, 0)
+	}
+	s.langPos[id] = int32(len(s.cache))
 	return &s.cache[len(s.cache)-1]
 }
 
@@ -494,12 +485,18 @@ func (s *Scorer) langEntry(tag string) *langEntry {
 // point): longer than any limit, worth nothing for geography.
 const unknownTravel = 24 * time.Hour
 
-func (s *Scorer) travelTime(p *alongside.Partner) (time.Duration, bool) {
-	if d, ok := s.travel.TravelTime(p.Home, s.c.HomeArea); ok {
-		return d, s.env.Travel == nil
+// travelTime returns the drive from e's home to the case's home area by
+// the environment's estimator, else the policy's great circle (guessed).
+func (s *Scorer) travelTime(e *entry) (d time.Duration, guessed bool) {
+	if s.env.Travel != nil {
+		if d, ok := s.env.Travel.TravelTime(e.p.Home, s.c.HomeArea); ok {
+			return d, false
+		}
 	}
-	if d, ok := s.gc.TravelTime(p.Home, s.c.HomeArea); ok {
-		return d, true
+	if e.homeOK && s.homeOK {
+		if d, ok := s.gc.between(e.home, s.home); ok {
+			return d, true
+		}
 	}
 	return unknownTravel, true
 }
@@ -511,22 +508,6 @@ func (s *Scorer) triedIndex(id alongside.PartnerID) int {
 		}
 	}
 	return -1
-}
-
-// hasCredential reports whether p holds training or certification kind,
-// valid on d, without allocating.
-func hasCredential(p *alongside.Partner, kind string, d alongside.Date) bool {
-	for _, c := range p.Trainings {
-		if c.Kind == kind && validOn(c, d) {
-			return true
-		}
-	}
-	for _, c := range p.Certifications {
-		if c.Kind == kind && validOn(c, d) {
-			return true
-		}
-	}
-	return false
 }
 
 // excludedNeed returns the index in c.Needs of a need p excluded, or -1.
@@ -554,10 +535,10 @@ const (
 // (weight 3; counts when ICWA applies even if the parent named no tribe),
 // ethnicity and culture (2 each), race (1). A partner of another tribe
 // gets half credit for the tribal part, ICWA training 0.4.
-func cultureMatch(c *alongside.Case, p *alongside.Partner, today alongside.Date) (float64, int) {
+func cultureMatch(c *alongside.Case, e *entry, day int64) (float64, int) {
 	var got, sum float64
 	var flags int
-	pi, ci := &p.Identity, &c.Identity
+	pi, ci := &e.p.Identity, &c.Identity
 	if c.ICWA || len(ci.TribalAffiliations) > 0 {
 		sum += 3
 		t := 0.0
@@ -567,7 +548,7 @@ func cultureMatch(c *alongside.Case, p *alongside.Partner, today alongside.Date)
 		case len(pi.TribalAffiliations) > 0:
 			t, flags = 0.5, flags|cultOtherTribe
 		}
-		if c.ICWA && t < 0.4 && hasCredential(p, alongside.TrainingICWA, today) {
+		if c.ICWA && t < 0.4 && e.holds(keyICWA, day) {
 			t, flags = 0.4, flags|cultICWATrained
 		}
 		got += 3 * t
@@ -620,8 +601,9 @@ const (
 	fatherMan       = 0.4  // a man, not trained
 )
 
-func fatherRole(p *alongside.Partner, today alongside.Date) float64 {
-	trained := hasCredential(p, alongside.TrainingFatherhood, today)
+func fatherRole(e *entry, day int64) float64 {
+	p := e.p
+	trained := e.holds(keyFatherhood, day)
 	switch {
 	case p.Father:
 		return fatherPartner
@@ -635,25 +617,17 @@ func fatherRole(p *alongside.Partner, today alongside.Date) float64 {
 	return 0
 }
 
-func fatherValue(p *alongside.Partner, today alongside.Date) float64 {
-	v := fatherRoleShare * fatherRole(p, today)
-	if hasEvenings(p) {
+func fatherValue(e *entry, day int64) float64 {
+	v := fatherRoleShare * fatherRole(e, day)
+	if e.evenings {
 		v += 1 - fatherRoleShare
 	}
 	return v
 }
 
-func hasEvenings(p *alongside.Partner) bool {
-	return slices.ContainsFunc(p.Availability, alongside.WeeklyWindow.Evening)
-}
-
-func hasWeekends(p *alongside.Partner) bool {
-	return slices.ContainsFunc(p.Availability, alongside.WeeklyWindow.Weekend)
-}
-
 // preferenceMatch returns the share of the parent's requests p meets, and
 // which requests were made and met (bits: gender, evenings, weekends).
-func preferenceMatch(pr alongside.Preferences, p *alongside.Partner) (float64, int, int) {
+func preferenceMatch(pr alongside.Preferences, e *entry) (float64, int, int) {
 	const (
 		gender = 1 << iota
 		evenings
@@ -662,19 +636,19 @@ func preferenceMatch(pr alongside.Preferences, p *alongside.Partner) (float64, i
 	var asked, met int
 	if pr.PartnerGender != alongside.GenderUndisclosed {
 		asked |= gender
-		if p.Gender == pr.PartnerGender {
+		if e.p.Gender == pr.PartnerGender {
 			met |= gender
 		}
 	}
 	if pr.Evenings {
 		asked |= evenings
-		if hasEvenings(p) {
+		if e.evenings {
 			met |= evenings
 		}
 	}
 	if pr.Weekends {
 		asked |= weekends
-		if hasWeekends(p) {
+		if e.weekends {
 			met |= weekends
 		}
 	}
@@ -699,20 +673,19 @@ const otherSubstance = 0.5
 
 // lived returns the weighted share of the parent's needs p lived through.
 // When m is not nil it records each need's credit (0, 0.5 or 1).
-func (s *Scorer) lived(p *alongside.Partner, m []float64) float64 {
+func (s *Scorer) lived(e *entry, m []float64) float64 {
 	if s.needsSum == 0 {
 		return 0
 	}
-	anySubstance := slices.ContainsFunc(p.LivedExperience, alongside.Tag.Part2)
 	got := 0.0
 	for i, n := range s.needs {
 		x := 0.0
 		switch {
-		case slices.Contains(p.LivedExperience, n.tag):
+		case e.livedThrough(n.tag, n.bit):
 			x = 1
-		case n.tag == alongside.TagSubstanceUse && anySubstance:
+		case n.tag == alongside.TagSubstanceUse && e.anySubstance:
 			x = 1 // a specific substance-use history covers the general need
-		case n.substance && anySubstance:
+		case n.substance && e.anySubstance:
 			x = otherSubstance
 		}
 		if m != nil {
@@ -732,19 +705,25 @@ func Score(p *alongside.Partner, c *alongside.Case, pol *Policy, env Env) Result
 }
 
 // Score scores p with every factor and every failed rule explained.
-func (s *Scorer) Score(p *alongside.Partner) Result {
+func (s *Scorer) Score(p *alongside.Partner) Result { return s.score(newEntry(p), 0) }
+
+func (s *Scorer) score(e *entry, given RuleSet) Result {
 	var ev eval
-	s.evaluate(p, &ev, full)
-	return s.describe(p, &ev)
+	s.evaluate(e, given, &ev, full)
+	return s.describe(e, &ev)
 }
 
 // Quick returns p's total and eligibility without building explanations:
-// it stops at the first failed rule and allocates nothing once the Scorer
-// has seen p's languages. The total of an ineligible partner is not
-// computed (0).
+// it stops at the first failed rule. The total of an ineligible partner is
+// not computed (0). To score many partners, [Index.Rank] is faster: it
+// reads profiles the index prepared once per partner.
 func (s *Scorer) Quick(p *alongside.Partner) (total float64, eligible bool) {
+	return s.quick(newEntry(p), 0)
+}
+
+func (s *Scorer) quick(e *entry, given RuleSet) (total float64, eligible bool) {
 	var ev eval
-	s.evaluate(p, &ev, quick)
+	s.evaluate(e, given, &ev, quick)
 	if ev.failed != 0 {
 		return 0, false
 	}

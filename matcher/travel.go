@@ -3,6 +3,8 @@ package matcher
 import (
 	"time"
 
+	"github.com/golang/geo/s2"
+
 	"github.com/alongside/alongside/geo"
 )
 
@@ -27,12 +29,25 @@ type GreatCircle struct {
 
 // TravelTime implements [TravelEstimator].
 func (g GreatCircle) TravelTime(from, to geo.Point) (time.Duration, bool) {
-	if !(g.SpeedMPH > 0) || !(g.Circuity > 0) || !from.Valid() || !to.Valid() {
+	if !from.Valid() || !to.Valid() {
 		return 0, false
 	}
-	hours := from.DistanceTo(to).Miles() * g.Circuity / g.SpeedMPH
+	return g.between(unit(from), unit(to))
+}
+
+// between is TravelTime between two valid points as unit vectors, which
+// profiles keep so a ranking does no trigonometry on coordinates.
+func (g GreatCircle) between(a, b s2.Point) (time.Duration, bool) {
+	if !(g.SpeedMPH > 0) || !(g.Circuity > 0) {
+		return 0, false
+	}
+	miles := (geo.Distance(a.Distance(b).Radians()) * geo.EarthRadius).Miles()
+	hours := miles * g.Circuity / g.SpeedMPH
 	return time.Duration(hours * float64(time.Hour)), true
 }
+
+// unit returns p as a unit vector.
+func unit(p geo.Point) s2.Point { return s2.PointFromLatLng(p.LatLng()) }
 
 // Reach returns the great-circle distance that takes d to drive.
 func (g GreatCircle) Reach(d time.Duration) geo.Distance {
