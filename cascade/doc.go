@@ -29,8 +29,10 @@
 //
 // # Matching a case
 //
-// [Engine.Match] ranks the case's candidates (matcher.Rank over the view's
-// index), then reserves the best eligible partner, trying up to five in
+// [Engine.Match] ranks the case's candidates (matcher.Index.Rank over the
+// view's index, which the view charges with every held and confirmed
+// assignment it reads, so loads come without a lookup per candidate),
+// then reserves the best eligible partner, trying up to five in
 // rank order when the store finds the best full — and, when all five were
 // full (the view was behind), catching up with the store and trying the
 // next five of a fresh ranking. Attempt i uses the

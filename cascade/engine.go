@@ -369,7 +369,7 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	loads := v.loadAt(now)
-	env := matcher.Env{Now: now, Loads: loads, Travel: e.Travel, History: history}
+	env := matcher.Env{Now: now, Travel: e.Travel, History: history} // loads: the index's charges
 	r := v.idx.Rank(c, pol, env, max(k, maxAttempts))
 	m := &ranked{c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
 	if !list {

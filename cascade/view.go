@@ -39,11 +39,9 @@ type view struct {
 	mu     sync.RWMutex
 	loaded bool   // the snapshot is loaded
 	seq    uint64 // the last audit event applied
-	idx    *matcher.Index
-	// charges holds each partner's held and confirmed assignments: what
-	// may count against capacity (a few per partner, kept inline so a
-	// ranking reads them without visiting each assignment).
-	charges map[alongside.PartnerID][]charge
+	// idx holds the partners and, charged with every assignment, their
+	// loads.
+	idx *matcher.Index
 	// byCase holds every assignment of each case, any state: the history
 	// the matcher's previous-offer rule and the cascade read.
 	byCase map[alongside.CaseID][]*alongside.Assignment
@@ -60,11 +58,10 @@ type dueAt struct {
 
 func newView(org alongside.OrgID) *view {
 	return &view{
-		org:     org,
-		idx:     matcher.NewIndex(nil),
-		charges: map[alongside.PartnerID][]charge{},
-		byCase:  map[alongside.CaseID][]*alongside.Assignment{},
-		due:     map[alongside.CaseID]dueAt{},
+		org:    org,
+		idx:    matcher.NewIndex(nil),
+		byCase: map[alongside.CaseID][]*alongside.Assignment{},
+		due:    map[alongside.CaseID]dueAt{},
 	}
 }
 
@@ -220,24 +217,7 @@ func (v *view) putAssignment(a *alongside.Assignment) {
 	} else {
 		h[i] = a
 	}
-	l := slices.DeleteFunc(v.charges[a.Partner], func(c charge) bool { return c.id == a.ID })
-	if a.State == alongside.StateHeld || a.State == alongside.StateConfirmed {
-		l = append(l, charge{id: a.ID, units: a.Units, confirmed: a.State == alongside.StateConfirmed, until: a.ExpiresAt})
-	}
-	if len(l) == 0 {
-		delete(v.charges, a.Partner)
-	} else {
-		v.charges[a.Partner] = l
-	}
-}
-
-// charge is one assignment's claim on its partner's capacity: confirmed,
-// or held until an instant.
-type charge struct {
-	id        alongside.AssignmentID
-	units     alongside.LoadUnits
-	confirmed bool
-	until     time.Time // a hold's expiry
+	v.idx.Charge(a)
 }
 
 // history returns a copy of case id's assignments.
@@ -248,17 +228,9 @@ func (v *view) history(id alongside.CaseID) []*alongside.Assignment {
 }
 
 // loadAt returns a function giving a partner's load at now: confirmed
-// units plus live holds. v.mu must be held while it is called.
+// units plus live holds.
 func (v *view) loadAt(now time.Time) func(alongside.PartnerID) alongside.LoadUnits {
-	return func(id alongside.PartnerID) alongside.LoadUnits {
-		var n alongside.LoadUnits
-		for _, c := range v.charges[id] {
-			if c.confirmed || now.Before(c.until) {
-				n += c.units
-			}
-		}
-		return n
-	}
+	return func(id alongside.PartnerID) alongside.LoadUnits { return v.idx.Load(id, now) }
 }
 
 // dueCase is a followed case due now, with the generation it was read at.

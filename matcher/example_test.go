@@ -64,7 +64,7 @@ func Example() {
 	pol := policies.For(c.Program)
 	env := matcher.Env{Now: c.OpenedAt.Add(30 * time.Minute)}
 
-	r := matcher.Rank(c, x.Candidates(c, pol), pol, env, 3)
+	r := x.Rank(c, pol, env, 3)
 	for _, cand := range r.Top {
 		fmt.Printf("%s %.1f\n", cand.Partner.ID, cand.Total)
 	}
@@ -79,6 +79,32 @@ func Example() {
 	// p_ana 48.8
 	// why not p_maria? own case closed on 2025-04-20, less than 1 year before 2026-03-02
 	// offer p_luis 1:30PM
+}
+
+// The service charges its index with every held and confirmed
+// assignment; Index.Rank then reads each candidate's load from the index.
+func ExampleIndex_Charge() {
+	c := exampleCase()
+	x := matcher.NewIndex(nil)
+	x.Put(examplePartner("p_ana", nil))
+	x.Put(examplePartner("p_luis", nil))
+	now := c.OpenedAt.Add(30 * time.Minute)
+	x.Charge(&alongside.Assignment{ID: "a_1", Partner: "p_ana", State: alongside.StateConfirmed, Units: 11})
+	x.Charge(&alongside.Assignment{ID: "a_2", Partner: "p_ana", State: alongside.StateHeld, Units: 1, ExpiresAt: now.Add(4 * time.Hour)})
+	fmt.Println("p_ana carries", x.Load("p_ana", now), "of 12 units")
+
+	r := x.Rank(c, nil, matcher.Env{Now: now}, 3)
+	for _, cand := range r.Top {
+		fmt.Printf("%s %.1f\n", cand.Partner.ID, cand.Total)
+	}
+	fmt.Println(r.Eligible, "eligible;", r.Excluded())
+	// After the hold expires, p_ana has room again.
+	fmt.Println("p_ana carries", x.Load("p_ana", now.Add(5*time.Hour)), "units later")
+	// Output:
+	// p_ana carries 12 of 12 units
+	// p_luis 48.8
+	// 1 eligible; [{capacity 1}]
+	// p_ana carries 11 units later
 }
 
 func ExampleScore() {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alongside/alongside"
 	"github.com/alongside/alongside/geo"
@@ -29,13 +30,15 @@ const spatialSpeedMPH = 75
 
 // Index holds an organization's partners for candidate generation: by
 // county served and, optionally, by home location, so a match looks at a
-// county's roster rather than the whole one. It is safe for concurrent
-// use; readers never wait for each other.
+// county's roster rather than the whole one, and, when charged with
+// assignments ([Index.Charge]), each partner's load. It is safe for
+// concurrent use; readers never wait for each other.
 //
 // The index stores the *alongside.Partner it is given, with the profile
 // ranking reads (credentials, tags and dates in compact form) prepared
 // once: callers must not modify a partner after Put (put a new value
-// instead).
+// instead). Each partner ID it has seen keeps a slot for its charges,
+// also after Remove (IDs are not reused, and slots are a few words each).
 type Index struct {
 	mu       sync.RWMutex
 	byID     map[alongside.PartnerID]*entry
@@ -45,6 +48,20 @@ type Index struct {
 	ready   map[countyProgram][]*entry
 	all     []*entry // sorted by ID; replaced, never modified in place
 	spatial Spatial
+
+	// slots numbers every partner ID the index has seen, put or charged,
+	// so capacity charges sit in a slice a ranking indexes directly.
+	slots   map[alongside.PartnerID]int32
+	charges [][]charge // by slot
+}
+
+// charge is one assignment's claim on its partner's capacity: confirmed,
+// or held until an instant.
+type charge struct {
+	id        alongside.AssignmentID
+	units     alongside.LoadUnits
+	confirmed bool
+	until     time.Time // a hold's expiry
 }
 
 type countyProgram struct{ county, program string }
@@ -57,12 +74,13 @@ func NewIndex(spatial Spatial) *Index {
 		byCounty: map[string][]*entry{},
 		ready:    map[countyProgram][]*entry{},
 		spatial:  spatial,
+		slots:    map[alongside.PartnerID]int32{},
 	}
 }
 
 // Reset replaces the index's partners with ps (later duplicates of an ID
 // win), building the lists in one pass: use it to load a roster, Put to
-// follow changes.
+// follow changes. It keeps the capacity charges.
 func (x *Index) Reset(ps []*alongside.Partner) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -73,7 +91,7 @@ func (x *Index) Reset(ps []*alongside.Partner) {
 	}
 	x.byID = make(map[alongside.PartnerID]*entry, len(ps))
 	for _, p := range ps {
-		x.byID[p.ID] = newEntry(p)
+		x.byID[p.ID] = x.newEntry(p)
 	}
 	x.all = make([]*entry, 0, len(x.byID))
 	for _, e := range x.byID {
@@ -106,7 +124,7 @@ func (x *Index) Put(p *alongside.Partner) {
 	if old, ok := x.byID[p.ID]; ok {
 		x.drop(old.p)
 	}
-	e := newEntry(p)
+	e := x.newEntry(p)
 	x.byID[p.ID] = e
 	for _, fips := range p.CountiesServed {
 		x.byCounty[fips] = withPartner(x.byCounty[fips], e)
@@ -156,6 +174,65 @@ func (x *Index) drop(old *alongside.Partner) {
 		}
 	}
 	x.all = withoutPartner(x.all, old.ID)
+}
+
+// newEntry prepares p with its slot; x.mu must be held for writing.
+func (x *Index) newEntry(p *alongside.Partner) *entry {
+	e := newEntry(p)
+	e.slot = x.slot(p.ID)
+	return e
+}
+
+// slot returns id's slot, numbering it if new; x.mu must be held for
+// writing.
+func (x *Index) slot(id alongside.PartnerID) int32 {
+	s, ok := x.slots[id]
+	if !ok {
+		s = int32(len(x.charges))
+		x.slots[id] = s
+		x.charges = append(x.charges, nil)
+	}
+	return s
+}
+
+// Charge records assignment a against its partner's capacity: held and
+// confirmed assignments count (a hold until its ExpiresAt), any other
+// state removes a's charge. [Index.Rank] reads the charges when its Env
+// has no Loads, with no map lookup per candidate; callers that follow
+// assignments (the service's view of an organization) charge each one
+// as it changes.
+func (x *Index) Charge(a *alongside.Assignment) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	s := x.slot(a.Partner)
+	l := slices.DeleteFunc(x.charges[s], func(c charge) bool { return c.id == a.ID })
+	if a.State == alongside.StateHeld || a.State == alongside.StateConfirmed {
+		l = append(l, charge{id: a.ID, units: a.Units, confirmed: a.State == alongside.StateConfirmed, until: a.ExpiresAt})
+	}
+	x.charges[s] = l
+}
+
+// Load returns partner id's load at now by the index's charges:
+// confirmed units plus the units of holds live at now.
+func (x *Index) Load(id alongside.PartnerID, now time.Time) alongside.LoadUnits {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	s, ok := x.slots[id]
+	if !ok {
+		return 0
+	}
+	return x.loadAt(s, now)
+}
+
+// loadAt is Load by slot; x.mu must be held.
+func (x *Index) loadAt(slot int32, now time.Time) alongside.LoadUnits {
+	var n alongside.LoadUnits
+	for _, c := range x.charges[slot] {
+		if c.confirmed || now.Before(c.until) {
+			n += c.units
+		}
+	}
+	return n
 }
 
 func cmpPartner(e *entry, id alongside.PartnerID) int {
@@ -229,10 +306,23 @@ func (x *Index) Candidates(c *alongside.Case, pol *Policy) []*alongside.Partner 
 // Rank ranks the candidates of case c ([Index.Candidates]) as [Rank]
 // does, with the profiles the index prepared when the partners were put
 // and without checking again the rules its lists guarantee: the fast path
-// for a roster of thousands.
+// for a roster of thousands. When env.Loads is nil, loads come from the
+// index's charges ([Index.Charge]) at env.Now.
 func (x *Index) Rank(c *alongside.Case, pol *Policy, env Env, k int) *Ranking {
+	charged := env.Loads == nil
+	if charged {
+		env.Loads = func(id alongside.PartnerID) alongside.LoadUnits { return x.Load(id, env.Now) }
+	}
 	s := NewScorer(c, pol, env)
-	es, given := x.pool(c, s.pol)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	es, given := x.poolLocked(c, s.pol)
+	if charged {
+		// While the lock is held, candidates read their charges by slot;
+		// explanations asked for later go through env.Loads.
+		s.slotLoad = func(slot int32) alongside.LoadUnits { return x.loadAt(slot, env.Now) }
+		defer func() { s.slotLoad = nil }()
+	}
 	return s.rank(es, given, k)
 }
 
@@ -240,11 +330,16 @@ func (x *Index) Rank(c *alongside.Case, pol *Policy, env Env, k int) *Ranking {
 // every one of them passes by construction. The list may be shared with
 // the index: the caller must not modify it.
 func (x *Index) pool(c *alongside.Case, pol *Policy) ([]*entry, RuleSet) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.poolLocked(c, pol)
+}
+
+// poolLocked is pool; x.mu must be held.
+func (x *Index) poolLocked(c *alongside.Case, pol *Policy) ([]*entry, RuleSet) {
 	if pol == nil {
 		pol = defaultSet().For(c.Program)
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
 	byCounty := pol.Rules.Has(RuleCounty)
 	ready := byCounty && pol.Rules.Has(RuleActive) && pol.Rules.Has(RuleProgram)
 	list, given := x.all, RuleSet(0)

@@ -16,7 +16,8 @@ import (
 // partner's credential and tag lists for every case. Partners passed
 // directly to [Rank] or [Score] get a profile on the spot.
 type entry struct {
-	p *alongside.Partner
+	p    *alongside.Partner
+	slot int32 // in the index's charges; -1: not from an index
 	profile
 }
 
@@ -99,7 +100,7 @@ func dayKey(d alongside.Date) int64 {
 }
 
 func newEntry(p *alongside.Partner) *entry {
-	e := &entry{p: p, profile: profile{langs: make([]uint32, len(p.Languages))}}
+	e := &entry{p: p, slot: -1, profile: profile{langs: make([]uint32, len(p.Languages))}}
 	for i, l := range p.Languages {
 		e.langs[i] = langIDs.id(l)
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/alongside/alongside"
 	"github.com/alongside/alongside/geo"
@@ -155,7 +156,8 @@ func TestShortfall(t *testing.T) {
 }
 
 // TestRankMatchesBruteForce: Rank's pruned search returns exactly the top
-// k of scoring every candidate, over the Arizona sample.
+// k of scoring every candidate, over the Arizona sample; so does
+// Index.Rank, with loads from the Env and from the index's charges.
 func TestRankMatchesBruteForce(t *testing.T) {
 	t.Parallel()
 	ds, err := demo.Generate(demo.Options{Seed: 3, Partners: 400, Cases: 60, Appointments: -1, Now: now})
@@ -164,15 +166,34 @@ func TestRankMatchesBruteForce(t *testing.T) {
 	}
 	x := matcher.NewIndex(nil)
 	x.Reset(ds.Partners)
-	load := func(id alongside.PartnerID) alongside.LoadUnits { return alongside.LoadUnits(len(id) % 7) }
+	load := func(id alongside.PartnerID) alongside.LoadUnits { return alongside.LoadUnits(int(id[len(id)-1]) % 7) }
 	e := matcher.Env{Now: now, Loads: load}
+	// charged carries the same loads as charges: a confirmed assignment
+	// and a live hold per partner, and a hold that has expired.
+	charged := matcher.NewIndex(nil)
+	charged.Reset(ds.Partners)
+	for _, p := range ds.Partners {
+		n := load(p.ID)
+		charged.Charge(&alongside.Assignment{ID: alongside.AssignmentID("a1" + p.ID), Partner: p.ID, State: alongside.StateConfirmed, Units: n / 2})
+		charged.Charge(&alongside.Assignment{ID: alongside.AssignmentID("a2" + p.ID), Partner: p.ID, State: alongside.StateHeld, Units: n - n/2, ExpiresAt: now.Add(time.Minute)})
+		charged.Charge(&alongside.Assignment{ID: alongside.AssignmentID("a3" + p.ID), Partner: p.ID, State: alongside.StateHeld, Units: 3, ExpiresAt: now})
+	}
 	policies := matcher.DefaultPolicy()
 	checked := 0
 	for _, c := range ds.Cases {
 		pol := policies.For(c.Program)
-		for _, cands := range [][]*alongside.Partner{x.Candidates(c, pol), ds.Partners} {
-			const k = 5
-			r := matcher.Rank(c, cands, pol, e, k)
+		const k = 5
+		for _, tc := range []struct {
+			cands []*alongside.Partner
+			rank  func() *matcher.Ranking
+		}{
+			{x.Candidates(c, pol), func() *matcher.Ranking { return matcher.Rank(c, x.Candidates(c, pol), pol, e, k) }},
+			{ds.Partners, func() *matcher.Ranking { return matcher.Rank(c, ds.Partners, pol, e, k) }},
+			{x.Candidates(c, pol), func() *matcher.Ranking { return x.Rank(c, pol, e, k) }},
+			{x.Candidates(c, pol), func() *matcher.Ranking { return charged.Rank(c, pol, matcher.Env{Now: now}, k) }},
+		} {
+			cands := tc.cands
+			r := tc.rank()
 			var all []matcher.Result
 			for _, p := range cands {
 				if res := matcher.Score(p, c, pol, e); res.Eligible {

@@ -90,6 +90,9 @@ type Scorer struct {
 	weights   [numFactors]float64 // policy weight, or 0 when the factor does not apply
 	weightSum float64
 	rules     RuleSet // in force, RulePreviousOffer included
+	// slotLoad, while set, gives the load of a candidate from an index by
+	// its slot ([Index.Rank]); otherwise loads come from env.Loads.
+	slotLoad func(slot int32) alongside.LoadUnits
 
 	tried []triedOffer
 }
@@ -299,10 +302,7 @@ func (s *Scorer) evaluate(e *entry, given RuleSet, ev *eval, mode evalMode) {
 	if len(s.tried) > 0 && s.triedIndex(p.ID) >= 0 && fail(RulePreviousOffer) {
 		goto done
 	}
-	ev.used = 0
-	if s.env.Loads != nil {
-		ev.used = s.env.Loads(p.ID)
-	}
+	ev.used = s.load(e)
 	if rules.Has(RuleCapacity) && ev.used+s.units > p.Capacity && fail(RuleCapacity) {
 		goto done
 	}
@@ -336,6 +336,17 @@ done:
 	if mode == full || mode == quick && failed == 0 {
 		s.soft(e, ev)
 	}
+}
+
+// load returns e's load in load units.
+func (s *Scorer) load(e *entry) alongside.LoadUnits {
+	switch {
+	case s.slotLoad != nil && e.slot >= 0:
+		return s.slotLoad(e.slot)
+	case s.env.Loads != nil:
+		return s.env.Loads(e.p.ID)
+	}
+	return 0
 }
 
 // excludes reports whether partner e declared the case off limits: one of
