@@ -118,14 +118,14 @@ func BenchmarkMatchDemo(b *testing.B) {
 	}
 	x := matcher.NewIndex(nil)
 	x.Reset(ds.Partners)
-	// Loads as the service would fetch them: one map per organization.
-	loadMap := make(map[alongside.PartnerID]alongside.LoadUnits, len(ds.Partners))
+	// Loads as the service keeps them: the index charged with each
+	// partner's confirmed assignments.
 	for _, p := range ds.Partners {
 		h := fnv.New32a()
 		h.Write([]byte(p.ID))
-		loadMap[p.ID] = alongside.LoadUnits(h.Sum32() % 20)
+		x.Charge(&alongside.Assignment{ID: alongside.AssignmentID("a_" + p.ID), Partner: p.ID,
+			State: alongside.StateConfirmed, Units: alongside.LoadUnits(h.Sum32() % 20)})
 	}
-	load := func(id alongside.PartnerID) alongside.LoadUnits { return loadMap[id] }
 	policies := matcher.DefaultPolicy()
 	now := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
 	var lat []time.Duration
@@ -137,7 +137,7 @@ func BenchmarkMatchDemo(b *testing.B) {
 		i++
 		start := time.Now()
 		pol := policies.For(c.Program)
-		r := x.Rank(c, pol, matcher.Env{Now: now, Loads: load}, 5)
+		r := x.Rank(c, pol, matcher.Env{Now: now}, 5)
 		matcher.NextOffer(r, nil, now)
 		lat = append(lat, time.Since(start))
 		candidates += r.Considered
@@ -166,12 +166,12 @@ func BenchmarkMatchLargest(b *testing.B) {
 			c, most = k, n
 		}
 	}
-	load := make(map[alongside.PartnerID]alongside.LoadUnits, len(ds.Partners))
 	for i, p := range ds.Partners {
-		load[p.ID] = alongside.LoadUnits(i % 20)
+		x.Charge(&alongside.Assignment{ID: alongside.AssignmentID("a_" + p.ID), Partner: p.ID,
+			State: alongside.StateConfirmed, Units: alongside.LoadUnits(i % 20)})
 	}
 	now := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
-	env := matcher.Env{Now: now, Loads: func(id alongside.PartnerID) alongside.LoadUnits { return load[id] }}
+	env := matcher.Env{Now: now}
 	pol := policies.For(c.Program)
 	var r *matcher.Ranking
 	b.ReportAllocs()

@@ -3,6 +3,7 @@ package matcher
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/golang/geo/s2"
 
@@ -22,13 +23,21 @@ type entry struct {
 }
 
 type profile struct {
+	// The fields the hard rules read, copied so a ranking rarely touches
+	// the partner itself; langs and creds point into langBuf and credBuf
+	// when they fit, keeping a candidate in a few adjacent cache lines.
+	capacity     alongside.LoadUnits
+	maxTravel    time.Duration
+	caseRefs     bool       // the partner excluded specific cases
 	langs        []uint32   // the partner's languages, interned, in order
 	creds        []credSpan // trainings and certifications
-	closed       int64      // day key of the partner's own case closing; 0: none on record
-	recovery     int64      // day key of the recovery start; 0: none
-	lived        tagSet     // lived experience in the vocabulary
-	anySubstance bool       // some lived experience is a substance-use history
-	excluded     tagSet     // needs the partner declared off limits, in the vocabulary
+	langBuf      [3]uint32
+	credBuf      [8]credSpan
+	closed       int64  // day key of the partner's own case closing; 0: none on record
+	recovery     int64  // day key of the recovery start; 0: none
+	lived        tagSet // lived experience in the vocabulary
+	anySubstance bool   // some lived experience is a substance-use history
+	excluded     tagSet // needs the partner declared off limits, in the vocabulary
 	evenings     bool
 	weekends     bool
 	home         s2.Point // the home as a unit vector, when homeOK
@@ -100,11 +109,13 @@ func dayKey(d alongside.Date) int64 {
 }
 
 func newEntry(p *alongside.Partner) *entry {
-	e := &entry{p: p, slot: -1, profile: profile{langs: make([]uint32, len(p.Languages))}}
-	for i, l := range p.Languages {
-		e.langs[i] = langIDs.id(l)
+	e := &entry{p: p, slot: -1}
+	e.capacity, e.maxTravel, e.caseRefs = p.Capacity, p.MaxTravel, len(p.Exclusions.CaseRefs) > 0
+	e.langs = e.langBuf[:0]
+	for _, l := range p.Languages {
+		e.langs = append(e.langs, langIDs.id(l))
 	}
-	e.creds = make([]credSpan, 0, len(p.Trainings)+len(p.Certifications))
+	e.creds = e.credBuf[:0]
 	for _, c := range slices.Concat(p.Trainings, p.Certifications) {
 		to := noExpiry
 		if !c.Expires.IsZero() {

@@ -296,14 +296,14 @@ func (s *Scorer) evaluate(e *entry, given RuleSet, ev *eval, mode evalMode) {
 	if check.Has(RuleCounty) && !slices.Contains(p.CountiesServed, c.County) && fail(RuleCounty) {
 		goto done
 	}
-	if rules.Has(RuleConflict) && slices.Contains(c.KnownConflicts, p.ID) && fail(RuleConflict) {
+	if rules.Has(RuleConflict) && len(c.KnownConflicts) > 0 && slices.Contains(c.KnownConflicts, p.ID) && fail(RuleConflict) {
 		goto done
 	}
 	if len(s.tried) > 0 && s.triedIndex(p.ID) >= 0 && fail(RulePreviousOffer) {
 		goto done
 	}
 	ev.used = s.load(e)
-	if rules.Has(RuleCapacity) && ev.used+s.units > p.Capacity && fail(RuleCapacity) {
+	if rules.Has(RuleCapacity) && ev.used+s.units > e.capacity && fail(RuleCapacity) {
 		goto done
 	}
 	if rules.Has(RuleCaseClosed) && (e.closed == 0 || s.closedDay < e.closed) && fail(RuleCaseClosed) {
@@ -328,7 +328,7 @@ func (s *Scorer) evaluate(e *entry, given RuleSet, ev *eval, mode evalMode) {
 	}
 	ev.travel, ev.guessed = s.travelTime(e)
 	ev.travelDone = true
-	if rules.Has(RuleMaxTravel) && (p.MaxTravel > 0 && ev.travel > p.MaxTravel || pol.Travel.Max > 0 && ev.travel > pol.Travel.Max) && fail(RuleMaxTravel) {
+	if rules.Has(RuleMaxTravel) && (e.maxTravel > 0 && ev.travel > e.maxTravel || pol.Travel.Max > 0 && ev.travel > pol.Travel.Max) && fail(RuleMaxTravel) {
 		goto done
 	}
 done:
@@ -353,7 +353,7 @@ func (s *Scorer) load(e *entry) alongside.LoadUnits {
 // its needs, or the case itself.
 func (s *Scorer) excludes(e *entry) bool {
 	return e.excluded&s.needSet != 0 || s.oddNeeds && excludedNeed(e.p, s.c) >= 0 ||
-		slices.Contains(e.p.Exclusions.CaseRefs, s.c.ExternalRef)
+		e.caseRefs && slices.Contains(e.p.Exclusions.CaseRefs, s.c.ExternalRef)
 }
 
 func (s *Scorer) geography(d time.Duration) float64 {
@@ -403,7 +403,7 @@ func (s *Scorer) soft(e *entry, ev *eval) {
 // perfect values for the rest would leave the total below floor. It
 // reports whether it computed the total.
 func (s *Scorer) softAbove(e *entry, ev *eval, floor float64) bool {
-	w, p := &s.weights, e.p
+	w := &s.weights
 	if !ev.langDone {
 		ev.lang, ev.langDone = s.language(e), true
 	}
@@ -415,7 +415,7 @@ func (s *Scorer) softAbove(e *entry, ev *eval, floor float64) bool {
 	*v = [numFactors]float64{}
 	v[fLanguage] = ev.lang.value
 	v[fGeography] = s.geography(ev.travel)
-	v[fCapacity] = s.capacity(ev.used, p.Capacity)
+	v[fCapacity] = s.capacity(ev.used, e.capacity)
 	ev.total = 0
 	if s.weightSum == 0 {
 		return true
@@ -454,7 +454,7 @@ func clamp01(x float64) float64 { return min(1, max(0, x)) }
 func (s *Scorer) language(e *entry) langMatch {
 	best := langMatch{parent: -1}
 	for j, id := range e.langs {
-		le := s.langEntry(id, e.p.Languages[j])
+		le := s.langEntry(id, e, j)
 		for i, conf := range le.conf {
 			if conf >= language.High {
 				best.shared = true
@@ -474,17 +474,18 @@ func (s *Scorer) language(e *entry) langMatch {
 	return best
 }
 
-// langEntry returns the case's confidences against partner language tag
-// (interned as id), computing them the first time.
-func (s *Scorer) langEntry(id uint32, tag string) *langEntry {
+// langEntry returns the case's confidences against partner e's j-th
+// language (interned as id), computing them the first time.
+func (s *Scorer) langEntry(id uint32, e *entry, j int) *langEntry {
 	if int(id) < len(s.langPos) && s.langPos[id] > 0 {
 		return &s.cache[s.langPos[id]-1]
 	}
-	e := langEntry{tag: tag, conf: make([]language.Confidence, len(s.langs))}
+	tag := e.p.Languages[j]
+	le := langEntry{tag: tag, conf: make([]language.Confidence, len(s.langs))}
 	for i, l := range s.langs {
-		e.conf[i] = comprehends(l, tag)
+		le.conf[i] = comprehends(l, tag)
 	}
-	s.cache = append(s.cache, e)
+	s.cache = append(s.cache, le)
 	for len(s.langPos) <= int(id) {
 		s.langPos = append(s.langPos, 0)
 	}
