@@ -1,6 +1,7 @@
 package cascade_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -298,4 +299,107 @@ func TestMatchReplay(t *testing.T) {
 	if err != nil || dry.Outcome != cascade.OutcomeDryRun || len(dry.Candidates) != 1 || dry.Candidates[0].Eligible {
 		t.Errorf("dry run = %+v, %v; want p_a listed as ineligible", dry, err)
 	}
+}
+
+// racingStore places holds for other cases on every partner a reservation
+// names, just before its first reservation: the other replicas won the
+// race for the five best partners after this one ranked them.
+type racingStore struct {
+	*boltstore.Store
+	mu    sync.Mutex
+	raced bool
+	calls int
+}
+
+func (s *racingStore) Reserve(ctx context.Context, r store.Reservation) (*store.ReserveResult, error) {
+	s.mu.Lock()
+	s.calls++
+	first := !s.raced
+	s.raced = true
+	s.mu.Unlock()
+	if first {
+		for i, c := range r.Candidates() {
+			other := store.Reservation{Org: r.Org, Case: alongside.CaseID(fmt.Sprint("other", i)), Partner: c.Partner,
+				ExpiresAt: r.ExpiresAt, By: intake, Key: fmt.Sprint("race", i)}
+			if res, err := s.Store.Reserve(ctx, other); err != nil || res.Outcome != store.OutcomeHeld {
+				return nil, fmt.Errorf("race hold on %s: %v, %v", c.Partner, res, err)
+			}
+		}
+	}
+	return s.Store.Reserve(ctx, r)
+}
+
+// TestMatchBehindTheStore: when the five partners a match offers are all
+// taken by the time the store decides, one reservation learns it, and a
+// second, from a fresh ranking, holds the sixth best.
+func TestMatchBehindTheStore(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
+	var ps []*alongside.Partner
+	for i := range 7 {
+		ps = append(ps, partner(fmt.Sprint("p_", i), float64(i)*0.05, 1))
+	}
+	st, _ := world(t, opened, ps...)
+	for _, id := range []string{"c1", "other0", "other1", "other2", "other3", "other4"} {
+		if err := st.CreateCase(ctx, intake, kase(id, opened)); err != nil {
+			t.Fatalf("CreateCase: %v", err)
+		}
+	}
+	rs := &racingStore{Store: st}
+	e := &cascade.Engine{Store: rs}
+	res, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", Key: "k1", By: intake})
+	if err != nil || res.Outcome != cascade.OutcomeHeld || res.Hold.Partner != "p_5" {
+		t.Fatalf("Match = %+v, %v; want held on p_5, the best partner left", res, err)
+	}
+	if rs.calls != 2 {
+		t.Errorf("%d reservations; want 2: the five best, then the next after catching up", rs.calls)
+	}
+	again, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", Key: "k1", By: intake})
+	if err != nil || !again.Replayed || again.Hold == nil || again.Hold.ID != res.Hold.ID {
+		t.Errorf("retry = %+v, %v; want the replayed hold", again, err)
+	}
+}
+
+// TestMatchSameKeyAcrossReplicas: replicas that receive the same request
+// at once answer alike: one places the hold, the others replay it.
+func TestMatchSameKeyAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
+	st, _ := world(t, opened, partner("p_a", 0, 1), partner("p_b", 0.1, 1), partner("p_c", 0.2, 1))
+	if err := st.CreateCase(ctx, intake, kase("c1", opened)); err != nil {
+		t.Fatalf("CreateCase: %v", err)
+	}
+	const replicas = 4
+	results := make([]*cascade.MatchResult, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		e := &cascade.Engine{Store: st}
+		wg.Go(func() {
+			res, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", Key: "same", By: intake})
+			if err != nil {
+				t.Errorf("replica %d: %v", i, err)
+				return
+			}
+			results[i] = res
+		})
+	}
+	wg.Wait()
+	fresh := 0
+	for i, res := range results {
+		if res == nil {
+			continue
+		}
+		if res.Outcome != cascade.OutcomeHeld || res.Hold.ID != results[0].Hold.ID {
+			t.Errorf("replica %d: %s, hold %v; want the same hold as replica 0 (%v)", i, res.Outcome, res.Hold, results[0].Hold)
+		}
+		if !res.Replayed {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Errorf("%d replicas placed the hold; want 1, the others replaying it", fresh)
+	}
+	liveHold(t, st, "c1")
 }

@@ -32,19 +32,17 @@
 // [Engine.Match] ranks the case's candidates (matcher.Index.Rank over the
 // view's index, which the view charges with every held and confirmed
 // assignment it reads, so loads come without a lookup per candidate),
-// then reserves the best eligible partner, trying up to five in
-// rank order when the store finds the best full — and, when all five were
-// full (the view was behind), catching up with the store and trying the
-// next five of a fresh ranking. Attempt i uses the
-// caller's idempotency key suffixed "#i", and every attempt shares one
-// fingerprint (the case), so a retried request replays the first
-// request's attempts and returns its hold, and the key sent for another
-// case is refused. A replica runs the requests that share a key one at a
-// time, so their attempts never interleave; across replicas they could,
-// which may give two retries different answers but never two holds (the
-// store keeps one live hold per case) — moving the fallback list into the
-// store's atomic reserve would close that. A case nobody can take is
-// escalated: the escalation
+// then reserves the best eligible partner: one store reservation names
+// the five best in rank order (a partner and four alternates), and the
+// store places the hold on the first with room in one atomic unit. When
+// all five were full (the view was behind), the engine catches up with
+// the store and offers the next five of a fresh ranking. Reservation i
+// uses the caller's idempotency key suffixed "#i", and both share one
+// fingerprint (the case), so a retried request, on any replica, replays
+// the first request's reservations and gets its answer and hold, and the
+// key sent for another case is refused. (A replica also runs the requests
+// that share a key one at a time rather than let them race to the store.)
+// A case nobody can take is escalated: the escalation
 // (code, reason, time) is recorded on the case with a version-checked
 // update, once per code.
 //

@@ -42,9 +42,10 @@ const (
 	EscalationExhausted matcher.EscalationCode = "candidates_exhausted"
 )
 
-// maxAttempts bounds the reservations one match tries, best candidate
-// first, when the best are full by the store's count; after that many
-// refusals it catches up with the store and tries as many again.
+// maxAttempts is how many partners, best first, one reservation of a
+// match offers the store (the partner and its alternates, tried in one
+// atomic unit); when all of them are full by the store's count, the match
+// catches up with the store and offers as many again.
 const maxAttempts = 5
 
 // Engine matches cases against the store: it ranks a case's candidates
@@ -83,7 +84,7 @@ type Engine struct {
 }
 
 // keyLock serializes this replica's requests that share an idempotency
-// key, so their attempts do not interleave.
+// key, so they wait for one another rather than race to the store.
 type keyLock struct {
 	mu    sync.Mutex
 	users int // guarded by Engine.mu
@@ -204,20 +205,21 @@ type MatchResult struct {
 var errKeyRequired = &alongside.FieldError{Field: "idempotency_key", Reason: "must be set unless dry_run"}
 
 // Match ranks the case's candidates and, unless DryRun, reserves the best
-// eligible partner the store has room for, trying up to five in rank
-// order, then, if all five were full, five more of a fresh ranking. Each
-// attempt uses the key with its attempt number, and all share
-// one fingerprint (the case), so a retry replays the first request's
-// attempts and returns its hold, never a second one; the same key for
-// another case is store.ErrKeyReused.
+// eligible partner the store has room for: one reservation offers the
+// store the five best, tried in order in one atomic unit, and when all
+// five were full (the view was behind), a second offers the next five of
+// a fresh ranking. Reservation i uses the key with "#i", and both share
+// one fingerprint (the case), so a retry, from this replica or another,
+// replays the first request's reservations and returns its hold, never a
+// second one; the same key for another case is store.ErrKeyReused.
 func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, error) {
 	if !req.DryRun && req.Key == "" {
 		return nil, errKeyRequired
 	}
 	if !req.DryRun {
-		// Requests with one key replay one another's attempts: they must
-		// not interleave. (Across replicas they still may; the store's one
-		// live hold per case keeps that from ever holding a case twice.)
+		// Requests with one key replay one another's reservations; in one
+		// replica they also wait for one another rather than race to the
+		// store.
 		defer e.lockKey(string(req.Org) + "\x00" + req.By.Principal + "\x00" + req.Key)()
 	}
 	m, err := e.rank(ctx, req.Org, req.Case, req.TopK, true)
@@ -242,39 +244,44 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 	if err != nil {
 		return nil, err
 	}
-	eligible := m.r.Top
 	// With nobody eligible now, an earlier request with this key may still
 	// have placed a hold (its partner is full now): a placeholder partner
 	// asks the store, which replays a stored key before it looks at the
 	// partner.
-	placeholder := &matcher.Candidate{Partner: &alongside.Partner{ID: "none"}}
-	refused, base := 0, 0
-	for i := range 2 * maxAttempts {
-		if i == maxAttempts {
-			if refused < maxAttempts {
-				break
+	placeholder := []matcher.Candidate{{Partner: &alongside.Partner{ID: "none"}}}
+	list := m.r.Top[:min(len(m.r.Top), maxAttempts)]
+	refused, partners := false, 0
+	for round := range 2 {
+		if round == 1 {
+			if len(list) < maxAttempts && !res.Replayed {
+				break // every eligible partner was tried
 			}
-			// Every try was refused: the view was behind the store (other
-			// matches filled those partners). Catch up, rank again, and try
-			// the next best.
+			// Every partner offered was full: the view was behind the
+			// store (other matches filled them). Catch up, rank again, and
+			// offer the next best.
 			again, err := e.rank(ctx, req.Org, req.Case, req.TopK, false)
 			if err != nil {
 				return nil, err
 			}
-			eligible, base = again.r.Top, maxAttempts
+			list = again.r.Top[:min(len(again.r.Top), maxAttempts)]
 		}
-		cand := placeholder
-		if j := i - base; j < len(eligible) {
-			cand = &eligible[j]
-		} else if i > 0 && !res.Replayed {
-			break
+		probe := len(list) == 0
+		if probe {
+			if round == 1 && !res.Replayed {
+				break
+			}
+			list = placeholder
 		}
-		rr, err := e.Store.Reserve(ctx, store.Reservation{
-			Org: req.Org, Case: m.c.ID, Partner: cand.Partner.ID, ExpiresAt: exp,
-			Score: cand.Total, Factors: cand.Factors, By: req.By,
-			Key: req.Key + "#" + strconv.Itoa(i), Fingerprint: "match:" + string(m.c.ID),
-		})
-		if cand == placeholder && errors.Is(err, store.ErrNotFound) {
+		r := store.Reservation{
+			Org: req.Org, Case: m.c.ID, Partner: list[0].Partner.ID, ExpiresAt: exp,
+			Score: list[0].Total, Factors: list[0].Factors, By: req.By,
+			Key: req.Key + "#" + strconv.Itoa(round), Fingerprint: "match:" + string(m.c.ID),
+		}
+		for _, c := range list[1:] {
+			r.Alternates = append(r.Alternates, store.Alternate{Partner: c.Partner.ID, Score: c.Total, Factors: c.Factors})
+		}
+		rr, err := e.Store.Reserve(ctx, r)
+		if probe && errors.Is(err, store.ErrNotFound) {
 			break // nothing was stored under the key
 		}
 		if err != nil {
@@ -296,11 +303,17 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 			res.Outcome, res.Reason = OutcomeCaseClosed, rr.Reason
 			return res, nil
 		}
-		refused++
+		refused = true
+		if !probe {
+			partners += len(list)
+		}
 	}
-	if refused > 0 {
+	if refused {
 		res.Outcome = OutcomeNoCapacity
-		res.Reason = fmt.Sprintf("the %d best eligible partners have no room for the case", refused)
+		res.Reason = "the eligible partners have no room for the case"
+		if partners > 0 {
+			res.Reason = fmt.Sprintf("the %d best eligible partners have no room for the case", partners)
+		}
 		res.Escalation, err = e.escalate(ctx, m.c, EscalationNoCapacity, res.Reason, m.now)
 		return res, err
 	}

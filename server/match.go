@@ -21,7 +21,7 @@ import (
 // Bounds of MatchService requests.
 const (
 	maxTopK      = 50
-	maxMatchKey  = 250 // the engine suffixes the key with the attempt
+	maxMatchKey  = 250 // the engine suffixes the key with the reservation's number
 	maxReasonLen = 500
 )
 

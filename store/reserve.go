@@ -43,18 +43,29 @@ func (r *Reservation) Validate() error {
 	add("org", alongside.CheckID(string(r.Org)))
 	add("case", alongside.CheckID(string(r.Case)))
 	add("partner", alongside.CheckID(string(r.Partner)))
+	if len(r.Alternates) > MaxAlternates {
+		add("alternates", fmt.Sprintf("must list at most %d partners", MaxAlternates))
+	}
+	seen := map[alongside.PartnerID]bool{r.Partner: true}
+	for i, a := range r.Alternates[:min(len(r.Alternates), MaxAlternates)] {
+		field := fmt.Sprintf("alternates[%d]", i)
+		if reason := alongside.CheckID(string(a.Partner)); reason != "" {
+			add(field+".partner", reason)
+		} else if seen[a.Partner] {
+			add(field+".partner", "must differ from partner and the other alternates")
+		}
+		seen[a.Partner] = true
+		add(field+".score", checkScore(a.Score))
+		add(field+".factors", checkFactors(a.Factors))
+	}
 	if r.Units < 0 || r.Units > alongside.MaxCapacity {
 		add("units", fmt.Sprintf("must be between 0 and %d", alongside.MaxCapacity))
 	}
 	if r.ExpiresAt.IsZero() {
 		add("expires_at", "must be set")
 	}
-	if r.Score < 0 || r.Score > 100 || r.Score != r.Score {
-		add("score", "must be between 0 and 100")
-	}
-	if len(r.Factors) > 32 {
-		add("factors", "must list at most 32 factors")
-	}
+	add("score", checkScore(r.Score))
+	add("factors", checkFactors(r.Factors))
 	if r.By.Principal == "" {
 		add("by.principal", "must not be empty")
 	}
@@ -65,13 +76,31 @@ func (r *Reservation) Validate() error {
 	return errors.Join(errs...)
 }
 
+func checkScore(s float64) string {
+	if s < 0 || s > 100 || s != s {
+		return "must be between 0 and 100"
+	}
+	return ""
+}
+
+func checkFactors(fs []alongside.Factor) string {
+	if len(fs) > 32 {
+		return "must list at most 32 factors"
+	}
+	return ""
+}
+
 // EffectiveFingerprint returns r.Fingerprint, or a digest of the case,
-// partner and units when it is empty.
+// partner, alternates and units when it is empty.
 func (r *Reservation) EffectiveFingerprint() string {
 	if r.Fingerprint != "" {
 		return r.Fingerprint
 	}
-	sum := sha256.Sum256([]byte(string(r.Case) + "\x00" + string(r.Partner) + "\x00" + strconv.Itoa(int(r.Units))))
+	s := string(r.Case) + "\x00" + string(r.Partner) + "\x00" + strconv.Itoa(int(r.Units))
+	for _, a := range r.Alternates {
+		s += "\x00" + string(a.Partner)
+	}
+	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:16])
 }
 

@@ -253,8 +253,31 @@ type Reservation struct {
 	Key string
 	// Fingerprint identifies the request the key was first used for (for
 	// example a hash of the API request). Empty: the store uses Case,
-	// Partner and Units.
+	// Partner, the alternates and Units.
 	Fingerprint string
+	// Alternates are further partners, best first, tried in the same
+	// atomic unit when Partner, and each alternate before, is full or not
+	// active: the first with room gets the hold. A closed or taken case
+	// ends the reservation at once. At most MaxAlternates, distinct, none
+	// of them Partner. The idempotency key covers the whole list.
+	Alternates []Alternate
+}
+
+// MaxAlternates bounds Reservation.Alternates.
+const MaxAlternates = 9
+
+// Alternate is a further partner of a reservation, with the score its
+// hold would record.
+type Alternate struct {
+	Partner alongside.PartnerID
+	Score   float64
+	Factors []alongside.Factor
+}
+
+// Candidates returns the partners r tries, in order: Partner, then the
+// alternates.
+func (r *Reservation) Candidates() []Alternate {
+	return append([]Alternate{{Partner: r.Partner, Score: r.Score, Factors: r.Factors}}, r.Alternates...)
 }
 
 // Outcome is the result of a reservation.
@@ -271,12 +294,16 @@ const (
 
 // ReserveResult is what a reservation did.
 type ReserveResult struct {
+	// Outcome is held, or the refusal of the last partner tried (a closed
+	// or taken case is refused before any partner).
 	Outcome Outcome
-	// Hold is the placed hold (Outcome held), or nil.
+	// Hold is the placed hold (Outcome held), or nil. Its Partner says
+	// which of the reservation's candidates got it.
 	Hold *alongside.Assignment
 	// Reason says why a reservation was refused, in words for a person.
 	Reason string
-	// Load is the partner's load right after the reservation.
+	// Load is the load, right after the reservation, of the partner that
+	// got the hold or else of the last partner tried.
 	Load Load
 	// Replayed is set when the result comes from an earlier request with
 	// the same idempotency key.

@@ -140,6 +140,23 @@ func TestReservationValidate(t *testing.T) {
 		{"idempotency_key", edit(func(r *store.Reservation) { r.Key = "" }), []string{"idempotency_key"}},
 		{"fingerprint", edit(func(r *store.Reservation) { r.Fingerprint = strings.Repeat("f", 129) }), []string{"fingerprint"}},
 		{"every bad field", edit(func(r *store.Reservation) { r.Org, r.Units, r.Key = "", -1, "a b" }), []string{"org", "units", "idempotency_key"}},
+		{"alternates", edit(func(r *store.Reservation) {
+			r.Alternates = []store.Alternate{{Partner: "p_ana", Score: 80}, {Partner: "p_luis", Score: 70}}
+		}), nil},
+		{"alternates 10", edit(func(r *store.Reservation) {
+			for i := range 10 {
+				r.Alternates = append(r.Alternates, store.Alternate{Partner: alongside.PartnerID(fmt.Sprint("p_", i))})
+			}
+		}), []string{"alternates"}},
+		{"alternate is the partner", edit(func(r *store.Reservation) {
+			r.Alternates = []store.Alternate{{Partner: "p_ana"}, {Partner: "p_rosa"}}
+		}), []string{"alternates[1].partner"}},
+		{"alternate twice", edit(func(r *store.Reservation) {
+			r.Alternates = []store.Alternate{{Partner: "p_ana"}, {Partner: "p_ana"}}
+		}), []string{"alternates[1].partner"}},
+		{"alternate bad", edit(func(r *store.Reservation) {
+			r.Alternates = []store.Alternate{{Partner: "p ana", Score: 101, Factors: make([]alongside.Factor, 33)}}
+		}), []string{"alternates[0].partner", "alternates[0].score", "alternates[0].factors"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,10 +181,14 @@ func TestReservationHelpers(t *testing.T) {
 	other.Units = 2
 	withFP := validReservation()
 	withFP.Fingerprint = "req-sha256"
+	withAlt := validReservation()
+	withAlt.Alternates = []store.Alternate{{Partner: "p_ana"}}
 	load := store.Load{Capacity: 3, Committed: 2, Held: 2}
 	runChecks(t, []check{
 		{"EffectiveFingerprint() is 32 hex digits", len(fp), 32},
 		{"EffectiveFingerprint() is stable", again.EffectiveFingerprint(), fp},
+		{"EffectiveFingerprint() is sha256(case NUL partner NUL units), as stored records expect", fp, "33228964797d17d2247a5ccf001e6a73"},
+		{"EffectiveFingerprint() covers the alternates", withAlt.EffectiveFingerprint() != fp, true},
 		{"EffectiveFingerprint() depends on units", other.EffectiveFingerprint() != fp, true},
 		{"EffectiveFingerprint() keeps a set one", withFP.EffectiveFingerprint(), "req-sha256"},
 		{"Load.Free()", load.Free(), alongside.LoadUnits(-1)},
@@ -232,4 +253,40 @@ func ExampleCheckKey() {
 	// Output:
 	// ""
 	// "must be printable ASCII without spaces"
+}
+
+// FuzzReservationAlternates: whatever the alternates, Validate names each
+// bad one by its index, and a list it accepts has at most MaxAlternates
+// distinct partners, none of them Partner.
+func FuzzReservationAlternates(f *testing.F) {
+	f.Add("p_ana,p_luis", 80.0)
+	f.Add("p_rosa", 50.0)
+	f.Add("p_a,p_a", 101.0)
+	f.Add("p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9,p_10", 0.0)
+	f.Add("p x,,p_b", -1.0)
+	f.Fuzz(func(t *testing.T, ids string, score float64) {
+		r := validReservation()
+		for _, id := range strings.Split(ids, ",") {
+			r.Alternates = append(r.Alternates, store.Alternate{Partner: alongside.PartnerID(id), Score: score})
+		}
+		err := r.Validate()
+		for _, fe := range alongside.FieldErrors(err) {
+			if fe.Field != "alternates" && !strings.HasPrefix(fe.Field, "alternates[") {
+				t.Fatalf("Validate names field %q; only alternates were changed", fe.Field)
+			}
+		}
+		if err != nil {
+			return
+		}
+		seen := map[alongside.PartnerID]bool{r.Partner: true}
+		if len(r.Alternates) > store.MaxAlternates {
+			t.Fatalf("accepted %d alternates", len(r.Alternates))
+		}
+		for _, a := range r.Alternates {
+			if seen[a.Partner] || alongside.CheckID(string(a.Partner)) != "" {
+				t.Fatalf("accepted alternate %q twice or invalid", a.Partner)
+			}
+			seen[a.Partner] = true
+		}
+	})
 }

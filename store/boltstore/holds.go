@@ -81,38 +81,54 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 		if err != nil {
 			return err
 		}
-		load := o.load(p, now)
-		out := &store.ReserveResult{Load: load}
-		switch {
-		case c.Status == alongside.CaseStatusClosed:
-			out.Outcome = store.OutcomeCaseClosed
-		case taken:
-			out.Outcome = store.OutcomeCaseTaken
-		case p.Status != alongside.PartnerStatusActive:
-			out.Outcome = store.OutcomePartnerUnavailable
-		case load.Committed+load.Held+units > load.Capacity:
-			out.Outcome = store.OutcomeFull
-		default:
-			out.Outcome = store.OutcomeHeld
-		}
-		if out.Outcome == store.OutcomeHeld {
-			out.Hold = &alongside.Assignment{
-				Org: r.Org, ID: alongside.AssignmentID(alongside.NewID("h")),
-				Case: c.ID, Partner: p.ID, Units: units, State: alongside.StateHeld,
-				Score: r.Score, Factors: slices.Clone(r.Factors),
-				HeldAt: now, ExpiresAt: r.ExpiresAt, HeldBy: r.By.Principal,
+		var out *store.ReserveResult
+		for i, cand := range r.Candidates() {
+			if i > 0 {
+				// A missing alternate is passed over like an inactive one.
+				if p, err = o.getPartner(cand.Partner); err != nil {
+					return err
+				}
+				if p == nil {
+					p = &alongside.Partner{ID: cand.Partner}
+				}
 			}
-			out.Load.Held += units
-			if err := o.place(out.Hold); err != nil {
+			out = &store.ReserveResult{Load: o.load(p, now)}
+			switch {
+			case c.Status == alongside.CaseStatusClosed:
+				out.Outcome = store.OutcomeCaseClosed
+			case taken:
+				out.Outcome = store.OutcomeCaseTaken
+			case p.Status != alongside.PartnerStatusActive:
+				out.Outcome = store.OutcomePartnerUnavailable
+			case out.Load.Committed+out.Load.Held+units > out.Load.Capacity:
+				out.Outcome = store.OutcomeFull
+			default:
+				out.Outcome = store.OutcomeHeld
+			}
+			if out.Outcome == store.OutcomeHeld {
+				out.Hold = &alongside.Assignment{
+					Org: r.Org, ID: alongside.AssignmentID(alongside.NewID("h")),
+					Case: c.ID, Partner: p.ID, Units: units, State: alongside.StateHeld,
+					Score: cand.Score, Factors: slices.Clone(cand.Factors),
+					HeldAt: now, ExpiresAt: r.ExpiresAt, HeldBy: r.By.Principal,
+				}
+				out.Load.Held += units
+				if err := o.place(out.Hold); err != nil {
+					return err
+				}
+				if err := o.record(holdEvent(audit.HoldPlaced, out.Hold, r.By, now)); err != nil {
+					return err
+				}
+				break
+			}
+			out.Reason = store.RefusalReason(out.Outcome, out.Load, units)
+			ev := resultEvent(audit.HoldRefused, out, r, now)
+			ev.Related["partner"] = string(p.ID)
+			if err := o.record(ev); err != nil {
 				return err
 			}
-			if err := o.record(holdEvent(audit.HoldPlaced, out.Hold, r.By, now)); err != nil {
-				return err
-			}
-		} else {
-			out.Reason = store.RefusalReason(out.Outcome, load, units)
-			if err := o.record(resultEvent(audit.HoldRefused, out, r, now)); err != nil {
-				return err
+			if out.Outcome == store.OutcomeCaseClosed || out.Outcome == store.OutcomeCaseTaken {
+				break // no partner can take the case
 			}
 		}
 		var stale *idemRecord

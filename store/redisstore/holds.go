@@ -65,10 +65,11 @@ func decodeRecordJSON(v any) (*record, error) {
 	return &r, nil
 }
 
-// Reserve places a hold if the partner has room: one reserve.lua run that
-// checks the idempotency record, records the partner's passed holds as
-// expired, decides, and writes the hold or refusal, its audit event and
-// the record.
+// Reserve places a hold on the first of the reservation's partners with
+// room: one reserve.lua run that checks the idempotency record, records
+// each partner's passed holds as expired as it gets to the partner,
+// decides, and writes the hold or refusals, their audit events and the
+// record.
 func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.ReserveResult, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -79,12 +80,17 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 	// ExpiresAt is that instant, so a hold is never recorded expired
 	// before its ExpiresAt.
 	expires := time.UnixMilli(expiryMs(r.ExpiresAt)).In(r.ExpiresAt.Location())
-	doc, err := json.Marshal(&alongside.Assignment{
-		Org: r.Org, ID: id, Case: r.Case, Partner: r.Partner,
-		Score: r.Score, Factors: r.Factors, ExpiresAt: expires, HeldBy: r.By.Principal,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: %s: %w", op, err)
+	// Each candidate's hold document; the script stores the one placed.
+	docs := make([][]byte, 0, 1+len(r.Alternates))
+	for _, c := range r.Candidates() {
+		doc, err := json.Marshal(&alongside.Assignment{
+			Org: r.Org, ID: id, Case: r.Case, Partner: c.Partner,
+			Score: c.Score, Factors: c.Factors, ExpiresAt: expires, HeldBy: r.By.Principal,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: %s: %w", op, err)
+		}
+		docs = append(docs, doc)
 	}
 	b := s.base(r.Org)
 	keys := s.keys(r.Org,
@@ -101,13 +107,16 @@ func (s *Store) Reserve(ctx context.Context, r store.Reservation) (*store.Reserv
 		int64(r.Units),
 		expiryMs(r.ExpiresAt),
 		string(id),
-		doc,
+		docs[0],
 		store.IdempotencyRetention.Milliseconds(),
 		string(r.Case),
 		string(r.Partner),
 	)
 	if err != nil {
 		return nil, err
+	}
+	for i, a := range r.Alternates {
+		args = append(args, string(a.Partner), docs[i+1])
 	}
 	octx, cancel := s.op(ctx)
 	defer cancel()

@@ -20,6 +20,7 @@ func Run(t *testing.T, h Harness) {
 		{"Reserve", testReserve},
 		{"ReserveRefusals", testRefusals},
 		{"ReserveErrors", testReserveErrors},
+		{"ReserveAlternates", testReserveAlternates},
 		{"Transitions", testTransitions},
 		{"Audit", testAudit},
 		{"ExpiresExactlyAtDeadline", testExpiresAtDeadline},
