@@ -27,8 +27,8 @@
 //
 // # Implementations
 //
-//   - store/boltstore: the embedded default, one bbolt file; writes batched
-//     into shared fsyncs.
+//   - store/boltstore: the embedded default, one bbolt file; concurrent
+//     writes share a commit and its fsync (group commit).
 //   - store/redisstore: shared by service replicas; one Lua script per
 //     transition.
 //

@@ -103,14 +103,16 @@ type RosterStore interface {
 // units ≤ Capacity. A case has at most one live hold or confirmed
 // assignment at a time.
 type HoldStore interface {
-	// Reserve places a hold of r.Case on r.Partner if capacity allows, in
-	// one atomic unit with its idempotency record and audit event. A
-	// refusal is a result (Outcome and Reason), not an error, and is
-	// recorded under the key too: a retry with the same key and
-	// fingerprint returns the first result with Replayed set, never a
+	// Reserve places a hold of r.Case on r.Partner if capacity allows,
+	// else on the first of r.Alternates that has room, in one atomic unit
+	// with its idempotency record and audit events (one per partner
+	// passed over). A refusal is a result (Outcome and Reason), not an
+	// error, and is recorded under the key too: a retry with the same key
+	// and fingerprint returns the first result with Replayed set, never a
 	// second hold; the same key with another fingerprint is ErrKeyReused.
-	// Errors: ErrNotFound (no such partner or case), *FieldError (invalid
-	// reservation), ErrKeyReused, ErrUnavailable.
+	// Errors: ErrNotFound (no such partner, r.Partner, or case; a missing
+	// alternate is passed over), *FieldError (invalid reservation),
+	// ErrKeyReused, ErrUnavailable.
 	Reserve(ctx context.Context, r Reservation) (*ReserveResult, error)
 	// Replay returns the stored result for an idempotency key of the
 	// principal, with Replayed set, or ErrNotFound.

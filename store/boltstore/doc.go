@@ -64,5 +64,5 @@
 // results when it starts and has no effect outside its transaction.
 // Refusals and domain errors (not found, conflict, key reused) are
 // returned from the function as results, not errors, so they never break
-// up a batch; such a function writes nothing.
+// up a group; such a function writes nothing.
 package boltstore
