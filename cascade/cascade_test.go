@@ -61,6 +61,16 @@ func world(t *testing.T, opened time.Time, partners ...*alongside.Partner) (*bol
 	return st, clock
 }
 
+// openCases creates Parents for Parents cases opened at opened.
+func openCases(t *testing.T, st store.Store, opened time.Time, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if err := st.CreateCase(t.Context(), intake, kase(id, opened)); err != nil {
+			t.Fatalf("CreateCase: %v", err)
+		}
+	}
+}
+
 // liveHold returns the case's live hold, or nil.
 func liveHold(t *testing.T, st store.Store, id alongside.CaseID) *alongside.Assignment {
 	t.Helper()
@@ -99,9 +109,7 @@ func TestCascadeThroughSimulatedTime(t *testing.T) {
 	ctx := t.Context()
 	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
 	st, clock := world(t, opened, partner("p_a", 0, 5), partner("p_b", 0.1, 5), partner("p_c", 0.2, 5))
-	if err := st.CreateCase(ctx, intake, kase("c1", opened)); err != nil {
-		t.Fatalf("CreateCase: %v", err)
-	}
+	openCases(t, st, opened, "c1")
 	var escalations []string
 	e := &cascade.Engine{Store: st, OnEscalate: func(_ alongside.OrgID, _ alongside.CaseID, esc *alongside.Escalation) {
 		escalations = append(escalations, esc.Code)
@@ -169,9 +177,7 @@ func TestCascadeDeadlineNear(t *testing.T) {
 	ctx := t.Context()
 	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
 	st, clock := world(t, opened, partner("p_a", 0, 5))
-	if err := st.CreateCase(ctx, intake, kase("c1", opened)); err != nil {
-		t.Fatalf("CreateCase: %v", err)
-	}
+	openCases(t, st, opened, "c1")
 	clock.Advance(36 * time.Hour)
 	e := &cascade.Engine{Store: st}
 	if err := e.RunOnce(ctx); err != nil {
@@ -270,11 +276,7 @@ func TestMatchReplay(t *testing.T) {
 	ctx := t.Context()
 	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
 	st, _ := world(t, opened, partner("p_a", 0, 1))
-	for _, id := range []string{"c1", "c2"} {
-		if err := st.CreateCase(ctx, intake, kase(id, opened)); err != nil {
-			t.Fatalf("CreateCase: %v", err)
-		}
-	}
+	openCases(t, st, opened, "c1", "c2")
 	e := &cascade.Engine{Store: st}
 	req := cascade.MatchRequest{Org: "org", Case: "c1", Key: "k1", By: intake}
 	first, err := e.Match(ctx, req)
@@ -341,11 +343,7 @@ func TestMatchBehindTheStore(t *testing.T) {
 		ps = append(ps, partner(fmt.Sprint("p_", i), float64(i)*0.05, 1))
 	}
 	st, _ := world(t, opened, ps...)
-	for _, id := range []string{"c1", "other0", "other1", "other2", "other3", "other4"} {
-		if err := st.CreateCase(ctx, intake, kase(id, opened)); err != nil {
-			t.Fatalf("CreateCase: %v", err)
-		}
-	}
+	openCases(t, st, opened, "c1", "other0", "other1", "other2", "other3", "other4")
 	rs := &racingStore{Store: st}
 	e := &cascade.Engine{Store: rs}
 	res, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", Key: "k1", By: intake})
@@ -368,9 +366,7 @@ func TestMatchSameKeyAcrossReplicas(t *testing.T) {
 	ctx := t.Context()
 	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
 	st, _ := world(t, opened, partner("p_a", 0, 1), partner("p_b", 0.1, 1), partner("p_c", 0.2, 1))
-	if err := st.CreateCase(ctx, intake, kase("c1", opened)); err != nil {
-		t.Fatalf("CreateCase: %v", err)
-	}
+	openCases(t, st, opened, "c1")
 	const replicas = 4
 	results := make([]*cascade.MatchResult, replicas)
 	var wg sync.WaitGroup
