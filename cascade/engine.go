@@ -291,6 +291,9 @@ func (e *Engine) Match(ctx context.Context, req MatchRequest) (*MatchResult, err
 		switch rr.Outcome {
 		case store.OutcomeHeld:
 			res.Outcome, res.Hold = OutcomeHeld, rr.Hold
+			if !rr.Replayed {
+				m.v.note(rr.Hold)
+			}
 			if d.Escalation != nil && d.Escalation.Code == matcher.EscalationDeadlineNear {
 				res.Escalation, err = e.escalate(ctx, m.c, d.Escalation.Code, d.Escalation.Reason, m.now)
 			}
@@ -338,6 +341,7 @@ func exhausted(code matcher.EscalationCode, history []*alongside.Assignment) mat
 
 // ranked is a case ranked in the engine's view.
 type ranked struct {
+	v       *view
 	c       *alongside.Case
 	pol     *matcher.Policy
 	now     time.Time
@@ -384,7 +388,7 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	loads := v.loadAt(now)
 	env := matcher.Env{Now: now, Travel: e.Travel, History: history} // loads: the index's charges
 	r := v.idx.Rank(c, pol, env, max(k, maxAttempts))
-	m := &ranked{c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
+	m := &ranked{v: v, c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
 	if !list {
 		return m, nil
 	}

@@ -108,19 +108,27 @@ func (v *view) read(ctx context.Context, st Store) error {
 		partners := map[alongside.PartnerID]*alongside.Partner{}
 		assignments := map[alongside.AssignmentID]*alongside.Assignment{}
 		cases := map[alongside.CaseID]bool{}
+		v.mu.RLock()
 		for _, ev := range evs {
 			switch ev.ObjectKind {
 			case "partner":
 				partners[alongside.PartnerID(ev.ObjectID)] = nil
 			case "assignment":
-				assignments[alongside.AssignmentID(ev.ObjectID)] = nil
-				cases[alongside.CaseID(ev.Related["case"])] = true
+				id, c := alongside.AssignmentID(ev.ObjectID), alongside.CaseID(ev.Related["case"])
+				// A hold this replica placed is in the view already (note);
+				// placing or replaying it changes nothing, and any later
+				// change has an event of its own.
+				if ev.Action != audit.HoldPlaced && ev.Action != audit.HoldReplayed || !v.knows(c, id) {
+					assignments[id] = nil
+				}
+				cases[c] = true
 			case "case":
 				if ev.Action == audit.CaseCreated {
 					cases[alongside.CaseID(ev.ObjectID)] = true
 				}
 			}
 		}
+		v.mu.RUnlock()
 		for id := range partners {
 			p, err := st.GetPartner(ctx, v.org, id)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -218,6 +226,23 @@ func (v *view) putAssignment(a *alongside.Assignment) {
 		h[i] = a
 	}
 	v.idx.Charge(a)
+}
+
+// knows reports whether the view has assignment id of case c; v.mu must
+// be held.
+func (v *view) knows(c alongside.CaseID, id alongside.AssignmentID) bool {
+	return slices.ContainsFunc(v.byCase[c], func(a *alongside.Assignment) bool { return a.ID == id })
+}
+
+// note records a hold this replica has just placed, as the store
+// returned it, unless the view knows it already (then it knows it as new
+// or newer): the next sync need not fetch it.
+func (v *view) note(a *alongside.Assignment) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.knows(a.Case, a.ID) {
+		v.putAssignment(a)
+	}
 }
 
 // history returns a copy of case id's assignments.
