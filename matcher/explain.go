@@ -31,6 +31,10 @@ func (s *Scorer) describe(e *entry, ev *eval) Result {
 	if s.part2 && s.weights[fLived] > 0 {
 		r.Part2 = []string{FactorLivedExperience}
 	}
+	if ev.travelDone && ev.travel != unknownTravel {
+		d := ev.travel
+		r.Travel, r.TravelGuessed = &d, ev.guessed
+	}
 	for rule := Rule(1); int(rule) <= numRules; rule++ {
 		if ev.failed.Has(rule) {
 			reason, part2 := s.ruleReason(rule, e, ev)

@@ -49,6 +49,12 @@ type Result struct {
 	Factors []alongside.Factor `json:"factors"`
 	// Failed lists every hard rule the partner fails, in rule order.
 	Failed []RuleFailure `json:"failed,omitempty"`
+	// Travel is the estimated one-way drive from the partner's home to
+	// the case's home area, or nil when none could be made (a point out of
+	// range). TravelGuessed says it is the policy's straight-line
+	// estimate, not the travel model's.
+	Travel        *time.Duration `json:"travel,omitempty"`
+	TravelGuessed bool           `json:"travel_guessed,omitempty"`
 	// Part2 names the factors whose value or reason rests on the parent's
 	// substance-use information (42 CFR Part 2); see [Result.Redacted].
 	Part2 []string `json:"part2,omitempty"`

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
+
 	"github.com/alongside/alongside"
 	alongsidev1 "github.com/alongside/alongside/api/gen/alongside/v1"
 	"github.com/alongside/alongside/api/gen/alongside/v1/alongsidev1connect"
@@ -220,6 +222,9 @@ func candidateToProto(c cascade.Candidate) *alongsidev1.Candidate {
 	}
 	for _, f := range c.Failed {
 		m.FailedRules = append(m.FailedRules, &alongsidev1.RuleFailure{Rule: f.Rule.String(), Reason: f.Reason})
+	}
+	if c.Travel != nil {
+		m.TravelTime = durationpb.New(*c.Travel) // zero is an estimate too
 	}
 	return m
 }

@@ -107,9 +107,16 @@ func TestMatchE2E(t *testing.T) {
 					t.Fatalf("MatchCase = %v holding %q; want HELD on %q", first.GetOutcome(), first.GetHold().GetPartnerId(), ids[0])
 				}
 				var ranked []string
+				var lastTravel time.Duration
 				for _, cand := range first.GetCandidates() {
 					if cand.GetEligible() {
 						ranked = append(ranked, cand.GetPartnerId())
+						// Nearest first: each drive at least the one before.
+						d := cand.GetTravelTime().AsDuration()
+						if cand.GetTravelTime() == nil || d < lastTravel {
+							t.Errorf("candidate %s travel_time %v after %v; want an estimate, nearest first", cand.GetPartnerId(), cand.GetTravelTime(), lastTravel)
+						}
+						lastTravel = d
 					}
 				}
 				if want := ids; strings.Join(ranked, ",") != strings.Join(want, ",") {

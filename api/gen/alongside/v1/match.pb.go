@@ -492,8 +492,10 @@ func (x *Candidate) GetTravelTime() *durationpb.Duration {
 // RuleFailure is a hard rule a partner fails for a case.
 type RuleFailure struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The rule's key: "status", "readiness", "language", "county", "travel",
-	// "capacity", "exclusion", "conflict", "program" or "certification".
+	// The rule's key, as in the matching policy: "eligibility", "active",
+	// "program", "county", "language", "capacity", "max_travel",
+	// "core_training", "case_closed", "recovery", "certification",
+	// "exclusions", "conflicts" or "previous_offer".
 	Rule string `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule,omitempty"`
 	// Why the rule fails, for a person. It may be derived from the case's
 	// needs or the partner's exclusions, so it is redacted for roles without
