@@ -14,6 +14,7 @@ import (
 	"github.com/alongside/alongside/cascade"
 	"github.com/alongside/alongside/geo"
 	"github.com/alongside/alongside/internal/redistest"
+	"github.com/alongside/alongside/matcher"
 	"github.com/alongside/alongside/store"
 	"github.com/alongside/alongside/store/boltstore"
 	"github.com/alongside/alongside/store/redisstore"
@@ -398,4 +399,33 @@ func TestMatchSameKeyAcrossReplicas(t *testing.T) {
 		t.Errorf("%d replicas placed the hold; want 1, the others replaying it", fresh)
 	}
 	liveHold(t, st, "c1")
+}
+
+// TestMatchByDistance: a program that serves by distance (county rule
+// off, a one-hour limit) draws its candidates from the H3 neighbourhood
+// of the case, not the whole roster.
+func TestMatchByDistance(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
+	far := partner("p_far", 4, 2) // about 440 km north
+	far.CountiesServed = []string{"04005"}
+	st, _ := world(t, opened, partner("p_near", 0.1, 2), partner("p_mid", 0.3, 2), far)
+	openCases(t, st, opened, "c1")
+	pol, err := matcher.ParsePolicy([]byte("programs:\n  parents_for_parents:\n    rules: {county: false}\n    travel: {max: 1h}\n"))
+	if err != nil {
+		t.Fatalf("ParsePolicy: %v", err)
+	}
+	e := &cascade.Engine{Store: st, Policies: pol}
+	res, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", DryRun: true, By: intake})
+	if err != nil {
+		t.Fatalf("Match: %v", err)
+	}
+	var got []alongside.PartnerID
+	for _, c := range res.Candidates {
+		got = append(got, c.Partner.ID)
+	}
+	if res.Considered != 2 || len(got) != 2 || got[0] != "p_near" || got[1] != "p_mid" {
+		t.Errorf("considered %d: %v; want p_near and p_mid, not the partner 440 km away", res.Considered, got)
+	}
 }

@@ -39,8 +39,9 @@ type view struct {
 	mu     sync.RWMutex
 	loaded bool   // the snapshot is loaded
 	seq    uint64 // the last audit event applied
-	// idx holds the partners and, charged with every assignment, their
-	// loads.
+	// idx holds the partners (by county and program, and by home in an
+	// H3 index for programs that serve by distance) and, charged with
+	// every assignment, their loads.
 	idx *matcher.Index
 	// byCase holds every assignment of each case, any state: the history
 	// the matcher's previous-offer rule and the cascade read.
@@ -59,7 +60,7 @@ type dueAt struct {
 func newView(org alongside.OrgID) *view {
 	return &view{
 		org:    org,
-		idx:    matcher.NewIndex(nil),
+		idx:    matcher.NewIndex(newHomes()),
 		byCase: map[alongside.CaseID][]*alongside.Assignment{},
 		due:    map[alongside.CaseID]dueAt{},
 	}
