@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -427,5 +429,60 @@ func TestMatchByDistance(t *testing.T) {
 	}
 	if res.Considered != 2 || len(got) != 2 || got[0] != "p_near" || got[1] != "p_mid" {
 		t.Errorf("considered %d: %v; want p_near and p_mid, not the partner 440 km away", res.Considered, got)
+	}
+}
+
+// failingModel is a routing service that is down.
+type failingModel struct{}
+
+func (failingModel) Matrix(context.Context, []geo.Point, []geo.Point) (*geo.Matrix, error) {
+	return nil, errors.New("osrm.internal: connection refused")
+}
+
+// TestMatchTravelModel: with a travel model the ranking uses its drives
+// (one matrix per ranking), and explanations no longer call them
+// straight-line estimates; when the model fails, the ranking falls back
+// to the policy's estimate and says so.
+func TestMatchTravelModel(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	opened := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
+	st, _ := world(t, opened, partner("p_a", 0.1, 2), partner("p_b", 0.3, 2))
+	openCases(t, st, opened, "c1")
+	c, err := st.GetCase(ctx, "org", "c1")
+	if err != nil {
+		t.Fatalf("GetCase: %v", err)
+	}
+	model := geo.GreatCircle{RuralSpeed: 30 * geo.MilePerHour}
+	for _, tc := range []struct {
+		name    string
+		model   geo.TravelModel
+		guessed bool
+	}{
+		{"model", model, false},
+		{"model down", failingModel{}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &cascade.Engine{Store: st, Travel: tc.model}
+			res, err := e.Match(ctx, cascade.MatchRequest{Org: "org", Case: "c1", DryRun: true, By: intake})
+			if err != nil {
+				t.Fatalf("Match: %v", err)
+			}
+			for _, cand := range res.Candidates {
+				m, err := model.Matrix(ctx, []geo.Point{cand.Partner.Home}, []geo.Point{c.HomeArea})
+				if err != nil {
+					t.Fatal(err)
+				}
+				geography := cand.Factors[slices.IndexFunc(cand.Factors, func(f alongside.Factor) bool { return f.Name == matcher.FactorGeography })]
+				switch {
+				case cand.Travel == nil || cand.TravelGuessed != tc.guessed:
+					t.Errorf("%s: travel %v guessed %v; want an estimate, guessed %v", cand.Partner.ID, cand.Travel, cand.TravelGuessed, tc.guessed)
+				case !tc.guessed && *cand.Travel != m.At(0, 0).Duration:
+					t.Errorf("%s: travel %v; want the model's %v", cand.Partner.ID, *cand.Travel, m.At(0, 0).Duration)
+				case strings.Contains(geography.Reason, "straight-line") != tc.guessed:
+					t.Errorf("%s: geography reason %q; straight-line named: want %v", cand.Partner.ID, geography.Reason, tc.guessed)
+				}
+			}
+		})
 	}
 }

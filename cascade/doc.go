@@ -33,7 +33,8 @@
 // view's index, which the view charges with every held and confirmed
 // assignment it reads, so loads come without a lookup per candidate; a
 // program that serves by distance rather than county draws them from an
-// H3 index of homes, geo/cell),
+// H3 index of homes, geo/cell; drives come from the engine's travel model
+// in one matrix per ranking, or the policy's straight-line estimate),
 // then reserves the best eligible partner: one store reservation names
 // the five best in rank order (a partner and four alternates), and the
 // store places the hold on the first with room in one atomic unit. When

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alongside/alongside"
 	"github.com/alongside/alongside/audit"
+	"github.com/alongside/alongside/geo"
 	"github.com/alongside/alongside/matcher"
 	"github.com/alongside/alongside/store"
 )
@@ -60,9 +61,16 @@ type Engine struct {
 	// Policies are the matching policies by program. Nil means
 	// matcher.DefaultPolicy().
 	Policies *matcher.PolicySet
-	// Travel estimates drive times. Nil means the matcher's great-circle
-	// estimate with each policy's circuity and speed.
-	Travel matcher.TravelEstimator
+	// Travel estimates drive times: each ranking asks it, in one matrix,
+	// for the drives from every candidate's home to the case's home area
+	// (geo.GreatCircle with urban speeds, or OSRM through
+	// geo.CachedModel). Nil, or when it fails or is slower than
+	// TravelTimeout, means the matcher's straight-line estimate with each
+	// policy's circuity and speed, which explanations then name.
+	Travel geo.TravelModel
+	// TravelTimeout bounds Travel's answer for one ranking; 0 means
+	// DefaultTravelTimeout.
+	TravelTimeout time.Duration
 	// Interval is how often Run looks for cases due a cascade step. Zero
 	// means one second.
 	Interval time.Duration
@@ -381,12 +389,17 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	if k <= 0 {
 		k = pol.Offer.TopK
 	}
+	var travel matcher.TravelEstimator
+	if e.Travel != nil {
+		// Asked before the view is locked: a routing service may be slow.
+		travel = e.travel(ctx, v.idx.Candidates(c, pol), c.HomeArea)
+	}
 	// Ranking, the cascade's decision and the explanations read the view's
 	// loads: all under its read lock.
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	loads := v.loadAt(now)
-	env := matcher.Env{Now: now, Travel: e.Travel, History: history} // loads: the index's charges
+	env := matcher.Env{Now: now, Travel: travel, History: history} // loads: the index's charges
 	r := v.idx.Rank(c, pol, env, max(k, maxAttempts))
 	m := &ranked{v: v, c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
 	if !list {
@@ -436,10 +449,11 @@ func (e *Engine) Explain(ctx context.Context, org alongside.OrgID, c alongside.C
 		return nil, fmt.Errorf("partner: %w", err)
 	}
 	history := v.history(c)
+	travel := e.travel(ctx, []*alongside.Partner{partner}, kase.HomeArea)
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	loads := v.loadAt(now)
-	env := matcher.Env{Now: now, Loads: loads, Travel: e.Travel, History: history}
+	env := matcher.Env{Now: now, Loads: loads, Travel: travel, History: history}
 	res := matcher.Score(partner, kase, e.policies().For(kase.Program), env)
 	return &Candidate{Candidate: matcher.Candidate{Partner: partner, Result: res}, Free: partner.Capacity - loads(p)}, nil
 }

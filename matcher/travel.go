@@ -8,9 +8,10 @@ import (
 	"github.com/alongside/alongside/geo"
 )
 
-// TravelEstimator estimates one-way driving times. The geo package's travel
-// model will satisfy it (directly or through a one-method adapter); until
-// then the matcher uses [GreatCircle] with the policy's circuity and speed.
+// TravelEstimator estimates one-way driving times. The service answers it
+// from a geo.TravelModel (cascade asks the model for one matrix per
+// ranking); without one the matcher uses [GreatCircle] with the policy's
+// circuity and speed.
 type TravelEstimator interface {
 	// TravelTime returns the drive from one point to another. ok is false
 	// when the estimator has no estimate for the pair; the matcher then

@@ -63,7 +63,7 @@ func (r *scheduleService) PlanDay(ctx context.Context, req *alongsidev1.PlanDayR
 	}
 	pr.AllowCover = req.GetAllowCover()
 	// Time limits bound the solve; the caller's deadline bounds it too.
-	plan, err := dayplan.Make(ctx, pr, dayplan.Options{TimeLimit: limit, Seed: req.GetSeed()})
+	plan, err := dayplan.Make(ctx, pr, dayplan.Options{TimeLimit: limit, Seed: req.GetSeed(), Travel: r.s.cfg.Travel})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/alongside/alongside/api/gen/alongside/v1/alongsidev1connect"
 	"github.com/alongside/alongside/audit"
 	"github.com/alongside/alongside/cascade"
+	"github.com/alongside/alongside/geo"
 	"github.com/alongside/alongside/matcher"
 	"github.com/alongside/alongside/store"
 )
@@ -63,6 +64,11 @@ type Config struct {
 	// NewCaseGrace is how long the cascade leaves a new case to the intake
 	// worker's own MatchCase. Zero means 5 minutes.
 	NewCaseGrace time.Duration
+	// Travel is the travel model of matching and day plans (road times
+	// from OSRM through geo.CachedModel, say). Nil means each uses its
+	// default: the matching policy's straight-line estimate, and
+	// geo.GreatCircle with Arizona's urban areas for day plans.
+	Travel geo.TravelModel
 }
 
 // services are the API services this server registers, for health checks.
@@ -109,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.engine = &cascade.Engine{
-		Store: cfg.Store, Policies: cfg.Policies, Interval: cfg.CascadeInterval,
+		Store: cfg.Store, Policies: cfg.Policies, Interval: cfg.CascadeInterval, Travel: cfg.Travel,
 		NewCaseGrace: cfg.NewCaseGrace, Logger: s.log,
 		OnEscalate: func(alongside.OrgID, alongside.CaseID, *alongside.Escalation) { s.metrics.escalations.Inc() },
 	}

@@ -93,6 +93,7 @@ func TestRunUsage(t *testing.T) {
 		{"bad address", []string{"serve", "-addr", "nowhere"}, "-addr"},
 		{"bad org", []string{"serve", "-org", "../x"}, "-org"},
 		{"bad log level", []string{"serve", "-log-level", "loud"}, "-log-level"},
+		{"bad osrm URL", []string{"serve", "-osrm", "osrm.internal:5000"}, "-osrm"},
 		{"stray argument", []string{"serve", "extra"}, `unexpected argument "extra"`},
 		{"unknown store scheme", []string{"serve", "-addr", "127.0.0.1:0", "-store", "ftp://x"}, `unknown scheme "ftp"`},
 	}
