@@ -468,7 +468,14 @@ func TestMatchTravelModel(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Match: %v", err)
 			}
-			for _, cand := range res.Candidates {
+			// A rebalance scores its pairs with the same drives.
+			rb, err := e.Rebalance(ctx, cascade.RebalanceRequest{Org: "org", TimeLimit: time.Second})
+			if err != nil || len(rb.Plan.Cases) != 1 || rb.Plan.Cases[0].Explanation == nil {
+				t.Fatalf("Rebalance = %+v, %v; want a proposal for c1", rb, err)
+			}
+			proposed := matcher.Candidate{Result: *rb.Plan.Cases[0].Explanation}
+			proposed.Partner, _ = st.GetPartner(ctx, "org", rb.Plan.Cases[0].Partner)
+			for _, cand := range append([]matcher.Candidate{proposed}, mapCandidates(res.Candidates)...) {
 				m, err := model.Matrix(ctx, []geo.Point{cand.Partner.Home}, []geo.Point{c.HomeArea})
 				if err != nil {
 					t.Fatal(err)
@@ -485,4 +492,12 @@ func TestMatchTravelModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mapCandidates(cs []cascade.Candidate) []matcher.Candidate {
+	out := make([]matcher.Candidate, len(cs))
+	for i, c := range cs {
+		out[i] = c.Candidate
+	}
+	return out
 }

@@ -62,9 +62,9 @@ type Engine struct {
 	// matcher.DefaultPolicy().
 	Policies *matcher.PolicySet
 	// Travel estimates drive times: each ranking asks it, in one matrix,
-	// for the drives from every candidate's home to the case's home area
-	// (geo.GreatCircle with urban speeds, or OSRM through
-	// geo.CachedModel). Nil, or when it fails or is slower than
+	// for the drives from every candidate's home to the case's home area,
+	// and a rebalance asks it so for each case (geo.GreatCircle with urban
+	// speeds, or OSRM through geo.CachedModel). Nil, or when it fails or is slower than
 	// TravelTimeout, means the matcher's straight-line estimate with each
 	// policy's circuity and speed, which explanations then name.
 	Travel geo.TravelModel

@@ -10,7 +10,6 @@ import (
 
 	"github.com/alongside/alongside"
 	"github.com/alongside/alongside/audit"
-	"github.com/alongside/alongside/geo"
 	"github.com/alongside/alongside/matcher"
 	"github.com/alongside/alongside/store"
 )
@@ -191,14 +190,8 @@ func (e *Engine) rebalanceInput(ctx context.Context, org alongside.OrgID) (match
 			}
 		}
 	}
-	// One matrix for every partner and case: road times for the joint
-	// problem when the engine has a travel model.
-	homes := make([]geo.Point, len(cases))
-	for i, c := range cases {
-		homes[i] = c.HomeArea
-	}
 	return matcher.RebalanceInput{
-		Cases: cases, Holds: live, Partners: partners, Now: now, Travel: e.travel(ctx, partners, homes...), Policies: e.policies(),
+		Cases: cases, Holds: live, Partners: partners, Now: now, Travel: e.caseTravel(ctx, partners, cases), Policies: e.policies(),
 		Committed: func(id alongside.PartnerID) alongside.LoadUnits { return committed[id] },
 		History:   func(id alongside.CaseID) []*alongside.Assignment { return history[id] },
 	}, holds, nil

@@ -15,8 +15,8 @@ import (
 // longer for road times, it falls back to the straight-line estimate.
 const DefaultTravelTimeout = 2 * time.Second
 
-// maxTravelLegs bounds the matrix one ranking or rebalance asks for (16
-// bytes a leg): a larger problem uses the straight-line estimate.
+// maxTravelLegs bounds the matrix one ranking asks for (16 bytes a leg):
+// a larger pool uses the straight-line estimate.
 const maxTravelLegs = 1 << 20
 
 // legs is a travel model's answer for some homes and destinations, as a
@@ -87,4 +87,40 @@ func (e *Engine) travel(ctx context.Context, partners []*alongside.Partner, dest
 	}
 	l.m = m
 	return l
+}
+
+// byDest answers for several destinations, each from matrices of its own.
+type byDest map[geo.Point][]matcher.TravelEstimator
+
+// TravelTime implements matcher.TravelEstimator.
+func (b byDest) TravelTime(from, to geo.Point) (time.Duration, bool) {
+	for _, l := range b[to] {
+		if d, ok := l.TravelTime(from, to); ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// caseTravel asks the travel model, case by case, for the drives from
+// each case's candidates (its county's partners in its program, as a
+// match ranks them) to its home area, so a rebalance scores every pair
+// as a match would. A case whose matrix fails keeps the straight-line
+// estimate. It returns nil when the engine has no travel model.
+func (e *Engine) caseTravel(ctx context.Context, partners []*alongside.Partner, cases []*alongside.Case) matcher.TravelEstimator {
+	if e.Travel == nil {
+		return nil
+	}
+	x := matcher.NewIndex(nil)
+	x.Reset(partners)
+	b := byDest{}
+	for _, c := range cases {
+		if ctx.Err() != nil {
+			break
+		}
+		if l := e.travel(ctx, x.Candidates(c, e.policies().For(c.Program)), c.HomeArea); l != nil {
+			b[c.HomeArea] = append(b[c.HomeArea], l)
+		}
+	}
+	return b
 }
