@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -493,9 +494,16 @@ func TestHealthAndReflection(t *testing.T) {
 	for _, n := range names {
 		listed = append(listed, string(n))
 	}
-	for _, name := range []string{alongsidev1connect.RosterServiceName, alongsidev1connect.MatchServiceName, alongsidev1connect.ScheduleServiceName} {
+	for _, name := range []string{alongsidev1connect.RosterServiceName, alongsidev1connect.MatchServiceName, alongsidev1connect.ScheduleServiceName,
+		grpchealth.HealthV1ServiceName, grpcreflect.ReflectV1ServiceName} {
 		if !slices.Contains(listed, name) {
 			t.Errorf("reflection lists %v; want %s", listed, name)
+		}
+	}
+	// Each listed service is described, health included.
+	for _, name := range listed {
+		if _, err := stream.FileContainingSymbol(protoreflect.FullName(name)); err != nil {
+			t.Errorf("reflection FileContainingSymbol(%s): %v", name, err)
 		}
 	}
 	// Services without handlers yet are not registered: no stubs.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -124,7 +125,12 @@ func New(cfg Config) (*Server, error) {
 	alongsidev1connect.RegisterRosterServiceHandler(cs, &rosterService{s: s})
 	alongsidev1connect.RegisterMatchServiceHandler(cs, &matchService{s: s})
 	alongsidev1connect.RegisterScheduleServiceHandler(cs, &scheduleService{s: s})
-	grpcreflect.Register(cs)
+	// Reflection lists what this server serves: the API services, health
+	// (mounted beside the Connect server) and reflection itself.
+	grpcreflect.Register(cs, grpcreflect.WithNamer(grpcreflect.NamerFunc(func() []string {
+		return append(slices.Clone(services), grpchealth.HealthV1ServiceName,
+			grpcreflect.ReflectV1ServiceName, grpcreflect.ReflectV1AlphaServiceName)
+	})))
 
 	s.health = grpchealth.NewStaticChecker(services...)
 	s.mux = http.NewServeMux()
