@@ -224,7 +224,7 @@ func candidateToProto(c cascade.Candidate) *alongsidev1.Candidate {
 		m.FailedRules = append(m.FailedRules, &alongsidev1.RuleFailure{Rule: f.Rule.String(), Reason: f.Reason})
 	}
 	if c.Travel != nil {
-		m.TravelTime = durationpb.New(*c.Travel) // zero is an estimate too
+		m.TravelTime = durationpb.New(c.Travel.Round(time.Second)) // zero is an estimate too
 	}
 	return m
 }
