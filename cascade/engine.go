@@ -64,8 +64,9 @@ type Engine struct {
 	// Travel estimates drive times: each ranking asks it, in one matrix,
 	// for the drives from every candidate's home to the case's home area,
 	// and a rebalance asks it so for each case (geo.GreatCircle with urban
-	// speeds, or OSRM through geo.CachedModel). Nil, or when it fails or is slower than
-	// TravelTimeout, means the matcher's straight-line estimate with each
+	// speeds, or OSRM through geo.CachedModel). Nil, or when it fails or
+	// is slower than TravelTimeout (a deadline on the network call, not a
+	// decision), means the matcher's straight-line estimate with each
 	// policy's circuity and speed, which explanations then name.
 	Travel geo.TravelModel
 	// TravelTimeout bounds Travel's answer for one ranking; 0 means
@@ -398,14 +399,13 @@ func (e *Engine) rank(ctx context.Context, org alongside.OrgID, id alongside.Cas
 	// loads: all under its read lock.
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	loads := v.loadAt(now)
 	env := matcher.Env{Now: now, Travel: travel, History: history} // loads: the index's charges
 	r := v.idx.Rank(c, pol, env, max(k, maxAttempts))
 	m := &ranked{v: v, c: c, pol: pol, now: now, history: history, r: r, d: matcher.NextOffer(r, history, now)}
 	if !list {
 		return m, nil
 	}
-	free := func(p *alongside.Partner) alongside.LoadUnits { return p.Capacity - loads(p.ID) }
+	free := func(p *alongside.Partner) alongside.LoadUnits { return p.Capacity - v.idx.Load(p.ID, now) }
 	for i, cand := range r.Top {
 		if i == k {
 			break
@@ -452,7 +452,7 @@ func (e *Engine) Explain(ctx context.Context, org alongside.OrgID, c alongside.C
 	travel := e.travel(ctx, []*alongside.Partner{partner}, kase.HomeArea)
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	loads := v.loadAt(now)
+	loads := func(id alongside.PartnerID) alongside.LoadUnits { return v.idx.Load(id, now) }
 	env := matcher.Env{Now: now, Loads: loads, Travel: travel, History: history}
 	res := matcher.Score(partner, kase, e.policies().For(kase.Program), env)
 	return &Candidate{Candidate: matcher.Candidate{Partner: partner, Result: res}, Free: partner.Capacity - loads(p)}, nil

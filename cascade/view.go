@@ -253,12 +253,6 @@ func (v *view) history(id alongside.CaseID) []*alongside.Assignment {
 	return slices.Clone(v.byCase[id])
 }
 
-// loadAt returns a function giving a partner's load at now: confirmed
-// units plus live holds.
-func (v *view) loadAt(now time.Time) func(alongside.PartnerID) alongside.LoadUnits {
-	return func(id alongside.PartnerID) alongside.LoadUnits { return v.idx.Load(id, now) }
-}
-
 // dueCase is a followed case due now, with the generation it was read at.
 type dueCase struct {
 	id  alongside.CaseID
